@@ -1,0 +1,1 @@
+"""Geography: reference boundaries, the point-to-commune join, geocoding and statistics."""
