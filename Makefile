@@ -7,7 +7,7 @@ BIM_SOURCE_DIR ?= $(if $(wildcard ../shared/data),$(abspath ../shared/data),)
 export BIM_SOURCE_DIR
 PORT ?= 8501
 
-.PHONY: setup reference run test lint bench clean
+.PHONY: setup system-deps reference run test lint bench clean
 
 setup: $(VENV)/.installed
 
@@ -15,6 +15,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
+
+# The tests drive a real browser and a real PostGIS server: Debian's chromium and PostgreSQL 15 + PostGIS.
+SYSTEM_PACKAGES := chromium postgresql-15 postgresql-15-postgis-3
+system-deps:
+	@if command -v chromium >/dev/null && test -f /usr/share/postgresql/15/extension/postgis.control; then :; else \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSTEM_PACKAGES); \
+	fi
 
 # Built once; `make reference` forces a rebuild.
 data/boroughs/build.json: | $(VENV)/.installed
@@ -27,7 +35,7 @@ run: setup data/boroughs/build.json
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
-test: setup data/boroughs/build.json
+test: setup system-deps data/boroughs/build.json
 	$(PY) -m pytest
 
 lint: setup

@@ -2,6 +2,7 @@
 
 One place for paths, the reference-data source folder, download URLs, the database URL,
 the geocoder and the basemap, so that the CLI, the app, the tests and the benchmarks agree.
+Documented in README.md ("Settings").
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent
+OSM_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 
 
 def _env(name: str, default: str = "") -> str:
@@ -31,23 +34,54 @@ class Settings:
     source_dir: Path | None
     download_urls: dict[str, str] = field(default_factory=dict)
     download_timeout_s: float = 120.0
+    database_url: str = ""
+    geocoder: str = "offline"
+    online_geocoder: str = ""
+    online_geocoder_domain: str = ""
+    online_geocoder_scheme: str = "https"
+    online_geocoder_user_agent: str = ""
+    online_geocoder_min_delay_s: float = 1.0
+    tiles_url: str = OSM_TILES_URL
+    tiles_attribution: str = OSM_ATTRIBUTION
+    moderator_password_hash: str = ""
 
     @property
     def boroughs_dir(self) -> Path:
         """Where the built reference boundaries live (git-ignored files beside the manifest)."""
         return self.data_dir / "boroughs"
 
+    @property
+    def gazetteer_dir(self) -> Path:
+        """Where the built geocoder index lives."""
+        return self.data_dir / "gazetteer"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where HTTP responses (online geocoder) are cached."""
+        return self.data_dir / "cache"
+
 
 def load() -> Settings:
-    """Read the settings from the environment (documented in README.md)."""
+    """Read the settings from the environment."""
+    data_dir = Path(_env("BIM_DATA_DIR", str(PROJECT_DIR / "data")))
     source = _env("BIM_SOURCE_DIR", _default_source_dir())
     urls = {
         key: _env(f"BIM_URL_{key.upper()}")
         for key in ("statbel_sectors", "statbel_sector_population", "urbis_quartiers")
     }
     return Settings(
-        data_dir=Path(_env("BIM_DATA_DIR", str(PROJECT_DIR / "data"))),
+        data_dir=data_dir,
         source_dir=Path(source) if source else None,
         download_urls={k: v for k, v in urls.items() if v},
         download_timeout_s=float(_env("BIM_DOWNLOAD_TIMEOUT_S", "120")),
+        database_url=_env("BIM_DATABASE_URL", f"sqlite:///{data_dir / 'initiatives.sqlite'}"),
+        geocoder=_env("BIM_GEOCODER", "offline"),
+        online_geocoder=_env("BIM_ONLINE_GEOCODER"),
+        online_geocoder_domain=_env("BIM_ONLINE_GEOCODER_DOMAIN"),
+        online_geocoder_scheme=_env("BIM_ONLINE_GEOCODER_SCHEME", "https"),
+        online_geocoder_user_agent=_env("BIM_ONLINE_GEOCODER_USER_AGENT"),
+        online_geocoder_min_delay_s=float(_env("BIM_ONLINE_GEOCODER_MIN_DELAY_S", "1.0")),
+        tiles_url=_env("BIM_TILES_URL", OSM_TILES_URL) if "BIM_TILES_URL" in os.environ else OSM_TILES_URL,
+        tiles_attribution=_env("BIM_TILES_ATTRIBUTION", OSM_ATTRIBUTION),
+        moderator_password_hash=_env("BIM_MODERATOR_PASSWORD_HASH"),
     )
