@@ -81,7 +81,7 @@ def load() -> Settings:
         online_geocoder_scheme=_env("BIM_ONLINE_GEOCODER_SCHEME", "https"),
         online_geocoder_user_agent=_env("BIM_ONLINE_GEOCODER_USER_AGENT"),
         online_geocoder_min_delay_s=float(_env("BIM_ONLINE_GEOCODER_MIN_DELAY_S", "1.0")),
-        tiles_url=_env("BIM_TILES_URL", OSM_TILES_URL) if "BIM_TILES_URL" in os.environ else OSM_TILES_URL,
+        tiles_url=_env("BIM_TILES_URL", OSM_TILES_URL),  # empty: no basemap
         tiles_attribution=_env("BIM_TILES_ATTRIBUTION", OSM_ATTRIBUTION),
         moderator_password_hash=_env("BIM_MODERATOR_PASSWORD_HASH"),
     )
