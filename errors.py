@@ -20,3 +20,11 @@ class ReferenceNotBuiltError(ReferenceDataError):
 
 class DownloadError(ReferenceDataError):
     """An official open-data file could not be downloaded."""
+
+
+class StoreError(BimError):
+    """The initiative store cannot be opened, upgraded or written (the message names the database)."""
+
+
+class RecordNotFoundError(StoreError):
+    """No initiative has the given id."""
