@@ -7,7 +7,7 @@ BIM_SOURCE_DIR ?= $(if $(wildcard ../shared/data),$(abspath ../shared/data),)
 export BIM_SOURCE_DIR
 PORT ?= 8501
 
-.PHONY: setup system-deps reference run test lint bench clean
+.PHONY: setup system-deps assets reference run test lint bench clean
 
 setup: $(VENV)/.installed
 
@@ -24,6 +24,22 @@ system-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSTEM_PACKAGES); \
 	fi
 
+# Leaflet and plugin assets from the npm registry (versions locked in package-lock.json), copied into
+# static/vendor/ (git-ignored) and served by the app itself at /app/static/vendor/: no CDN at run time.
+VENDOR := static/vendor
+assets: $(VENDOR)/.installed
+
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/jquery $(VENDOR)/bootstrap $(VENDOR)/fontawesome-free
+	cp -r node_modules/leaflet/dist $(VENDOR)/leaflet
+	cp -r node_modules/leaflet.markercluster/dist $(VENDOR)/leaflet.markercluster
+	cp -r node_modules/leaflet.awesome-markers/dist $(VENDOR)/leaflet.awesome-markers
+	cd node_modules/@fortawesome/fontawesome-free && cp -r css webfonts LICENSE.txt $(CURDIR)/$(VENDOR)/fontawesome-free/
+	cp node_modules/jquery/dist/jquery.min.js node_modules/jquery/LICENSE.txt $(VENDOR)/jquery/
+	cp -r node_modules/bootstrap/dist/css node_modules/bootstrap/dist/js node_modules/bootstrap/LICENSE $(VENDOR)/bootstrap/
+	touch $@
+
 # Built once; `make reference` forces a rebuild.
 data/boroughs/build.json: | $(VENV)/.installed
 	$(PY) -m ingest reference
@@ -31,11 +47,11 @@ data/boroughs/build.json: | $(VENV)/.installed
 reference: setup
 	$(PY) -m ingest reference
 
-run: setup data/boroughs/build.json
+run: setup assets data/boroughs/build.json
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
-test: setup system-deps data/boroughs/build.json
+test: setup system-deps assets data/boroughs/build.json
 	$(PY) -m pytest
 
 lint: setup
