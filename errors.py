@@ -28,3 +28,26 @@ class StoreError(BimError):
 
 class RecordNotFoundError(StoreError):
     """No initiative has the given id."""
+
+
+class InputFileError(BimError):
+    """An initiative file cannot be read: binary, empty, unknown columns, bad encoding, oversized field.
+
+    `row` is the 1-based data row (0: the header; None: the whole file), `field` the column at fault.
+    """
+
+    def __init__(self, file: object, reason: str, row: int | None = None, field: str | None = None) -> None:
+        self.file = str(file)
+        self.row = row
+        self.field = field
+        self.reason = reason
+        where = [self.file]
+        if row is not None:
+            where.append("header" if row == 0 else f"row {row}")
+        if field is not None:
+            where.append(f"field {field!r}")
+        super().__init__(f"{', '.join(where)}: {reason}")
+
+
+class ConfigurationError(BimError):
+    """A setting is missing or malformed (the message says which and how to set it)."""
