@@ -1,0 +1,314 @@
+"""Read initiative files (CSV, XLSX, GeoJSON) into one table with canonical column names.
+
+Reading does not judge values (that is `ingest.validate`): it decodes the file, finds its header,
+maps the source column names (FR/NL/EN, OSM tags) onto canonical names, and refuses files it cannot
+read with an `InputFileError` that names the file, row, field and reason. It never drops a row:
+empty rows are kept (as all-None rows) so that `validate` can count them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pandas as pd
+
+from errors import InputFileError
+
+MAX_FIELD_CHARS = 1_000_000  # one cell; anything larger is not an initiative record
+SNIFF_BYTES = 64 * 1024
+DELIMITERS = (";", ",", "\t")
+
+# Canonical column -> recognised source names, normalised (see `normalise_header`). When several
+# source columns map onto one canonical column, the first non-empty value wins, in this order.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "source_key": ("source key", "id", "identifiant", "identifier", "ref", "reference", "referentie"),
+    "name": ("name", "nom", "naam", "titre", "titel", "title", "initiative", "initiatief", "organisation",
+             "organisatie", "organization"),
+    "name_fr": ("name fr", "nom fr", "naam fr", "nom francais", "franse naam"),
+    "name_nl": ("name nl", "nom nl", "naam nl", "nom neerlandais", "nederlandse naam"),
+    "name_en": ("name en", "nom en", "naam en", "english name"),
+    "description": ("description", "beschrijving", "omschrijving", "descriptif"),
+    "category": ("category", "categorie", "categories", "categorieen", "type", "thema", "theme", "thematique",
+                 "domaine", "community centre", "social facility", "amenity", "office",
+                 "club"),
+    "address": ("address", "adresse", "adres", "adresse complete", "volledig adres", "full address"),
+    "street": ("street", "rue", "straat", "addr street", "voie", "straatnaam", "nom de rue"),
+    "housenumber": ("housenumber", "house number", "numero", "nummer", "huisnummer", "no", "n", "nr",
+                    "addr housenumber"),
+    "postcode": ("postcode", "code postal", "cp", "zip", "zip code", "postal code", "postnummer",
+                 "addr postcode"),
+    "locality": ("locality", "localite", "commune", "gemeente", "municipality", "city", "ville", "stad",
+                 "addr city", "commune fr", "commune nl", "gemeente fr", "gemeente nl"),
+    "lat": ("lat", "latitude", "breedtegraad", "breedte"),
+    "lon": ("lon", "lng", "long", "longitude", "lengtegraad", "lengte"),
+    "x": ("x", "x lambert", "lambert x", "coord x", "coordonnee x", "x coordinaat"),
+    "y": ("y", "y lambert", "lambert y", "coord y", "coordonnee y", "y coordinaat"),
+    "website": ("website", "site", "site web", "site internet", "url", "web", "webstek", "contact website"),
+    "contact": ("contact", "email", "e mail", "mail", "courriel", "contact email", "telephone", "telefoon",
+                "phone"),
+}  # fmt: skip
+CANONICAL_COLUMNS: tuple[str, ...] = tuple(HEADER_ALIASES)
+_ALIAS_TO_CANONICAL = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
+_ALIAS_RANK = {alias: rank for aliases in HEADER_ALIASES.values() for rank, alias in enumerate(aliases)}
+# A UTF-8 multi-byte sequence: its presence shows a file is meant as UTF-8, not Windows-1252.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+@dataclass
+class RawTable:
+    """A file read as text, one row per data row.
+
+    `frame` holds the canonical columns that were found (values str or None) and `source_row`,
+    the 1-based data-row number: the first row after the header is 1 (for GeoJSON, the feature
+    number). For GeoJSON point features `x`/`y` hold the geometry's lon/lat.
+    `columns` maps each recognised source header to its canonical name; `unmapped` lists the others.
+    """
+
+    frame: pd.DataFrame
+    columns: dict[str, str]
+    unmapped: list[str]
+    encoding: str = ""
+    delimiter: str = ""
+    path: Path | None = None
+    sheet: str = ""
+
+
+def normalise_header(text: str) -> str:
+    """Lower case, no accents, any run of punctuation or spaces as one space: 'Code_Postal' -> 'code postal'."""
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return " ".join(re.split(r"[^0-9a-z]+", plain.lower())).strip()
+
+
+def map_headers(headers: list[str], column_map: dict[str, str] | None = None) -> dict[str, str]:
+    """Source header -> canonical name for the headers we recognise; `column_map` wins over the aliases."""
+    overrides = {normalise_header(k): v for k, v in (column_map or {}).items()}
+    mapping: dict[str, str] = {}
+    for header in headers:
+        key = normalise_header(header)
+        target = (column_map or {}).get(header) or overrides.get(key) or _ALIAS_TO_CANONICAL.get(key)
+        if target:
+            mapping[header] = target
+    return mapping
+
+
+def read_table(path: Path, column_map: dict[str, str] | None = None) -> RawTable:
+    """Read a CSV, XLSX or GeoJSON file of initiatives; the format is told by its content, not its name.
+
+    `column_map` ({source header: canonical name}) overrides the automatic header mapping.
+    Raises `InputFileError` for a binary, empty or undecodable file, a file without recognisable
+    columns, a row with more fields than the header, or a field above `MAX_FIELD_CHARS`.
+    """
+    path = Path(path)
+    for target in (column_map or {}).values():
+        if target not in CANONICAL_COLUMNS:
+            raise InputFileError(path, f"column_map target {target!r} is not one of {', '.join(CANONICAL_COLUMNS)}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from exc
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise InputFileError(path, "the file is empty")
+    if data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(path, data, column_map)
+    text, encoding = _decode(path, data)
+    if text.lstrip().startswith("{"):
+        return _read_geojson(path, text, encoding, column_map)
+    return _read_csv(path, text, encoding, column_map)
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    """UTF-16 (with BOM), UTF-8 (with or without BOM) or Windows-1252, refusing binary data."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise _encoding_error(path, data, exc.start, "invalid UTF-16") from exc
+    nul = data.find(b"\x00", 0, SNIFF_BYTES)
+    if nul >= 0:
+        raise _encoding_error(path, data, nul, "binary file (NUL byte): expected CSV, XLSX or GeoJSON")
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    except UnicodeDecodeError as exc:
+        if _UTF8_MULTIBYTE.search(data):
+            raise _encoding_error(
+                path, data, exc.start, f"invalid UTF-8 byte 0x{data[exc.start]:02x} at byte offset {exc.start}"
+            ) from exc
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        reason = (
+            f"byte 0x{data[exc.start]:02x} at byte offset {exc.start} is neither UTF-8 nor Windows-1252:"
+            " save the file as UTF-8"
+        )
+        raise _encoding_error(path, data, exc.start, reason) from exc
+
+
+def _encoding_error(path: Path, data: bytes, offset: int, reason: str) -> InputFileError:
+    """The error for a bad byte, naming its data row (line - 1) and, for delimited text, its column."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    row = data.count(b"\n", 0, offset)
+    header = data[: data.find(b"\n")] if b"\n" in data else data
+    delimiter = max(DELIMITERS, key=lambda d: header.count(d.encode()))
+    names = header.decode("utf-8", "replace").strip("\ufeff\r").split(delimiter)
+    column = data.count(delimiter.encode(), line_start, offset)
+    field_name = names[column].strip() if b"\x00" not in header and column < len(names) else None
+    return InputFileError(path, reason, row=row, field=field_name)
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    """The delimiter that splits the header most often (quoted text ignored); ',' for one column."""
+    unquoted = re.sub(r'"[^"]*"', "", header_line)
+    return max(DELIMITERS, key=lambda d: (unquoted.count(d), d == ";"))
+
+
+def _read_csv(path: Path, text: str, encoding: str, column_map: dict[str, str] | None) -> RawTable:
+    text = text.lstrip("\r\n")
+    delimiter = _sniff_delimiter(text.split("\n", 1)[0])
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError as exc:
+        match = re.search(r"line (\d+), saw (\d+)", str(exc))
+        row = int(match.group(1)) - 1 if match else None
+        reason = f"more fields than the header has ({match.group(2)} fields)" if match else f"unreadable CSV ({exc})"
+        raise InputFileError(path, f"{reason}: check the delimiter {delimiter!r} and quotes", row=row) from exc
+    frame.columns = [str(c) for c in frame.columns]
+    return _finish(path, frame, encoding, delimiter, column_map, long_text=len(text) > MAX_FIELD_CHARS)
+
+
+def _cell_text(value: object) -> str | None:
+    """An XLSX cell as the text a person sees: 12.0 -> '12', dates in ISO 8601, empty -> None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and math.isfinite(value) else repr(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(path: Path, data: bytes, column_map: dict[str, str] | None) -> RawTable:
+    """The first sheet whose first non-empty row has recognisable headers (else the first sheet)."""
+    import openpyxl  # only needed for spreadsheets
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InputFileError(path, f"a ZIP file that is not a readable XLSX workbook ({exc})") from exc
+    try:
+        chosen: tuple[str, list[str], list[list[str | None]]] | None = None
+        for sheet in book.worksheets:
+            rows = iter(sheet.iter_rows(values_only=True))
+            header = next((r for r in rows if any(v is not None and str(v).strip() for v in r)), None)
+            if header is None:
+                continue
+            names = [_cell_text(v) or f"column {i + 1}" for i, v in enumerate(header)]
+            if chosen is None or map_headers(names, column_map):
+                chosen = (sheet.title, names, [[_cell_text(v) for v in r[: len(names)]] for r in rows])
+            if map_headers(names, column_map):
+                break
+    finally:
+        book.close()
+    if chosen is None:
+        raise InputFileError(path, "the workbook has no non-empty sheet")
+    title, names, rows = chosen
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()  # spreadsheets carry formatted but empty trailing rows: not data rows
+    frame = pd.DataFrame(rows, columns=names, dtype=object) if rows else pd.DataFrame(columns=names, dtype=object)
+    table = _finish(path, frame, "xlsx", "", column_map, long_text=True)
+    table.sheet = title
+    return table
+
+
+def _read_geojson(path: Path, text: str, encoding: str, column_map: dict[str, str] | None) -> RawTable:
+    """A FeatureCollection: properties become columns, a point geometry fills x/y (lon/lat)."""
+    try:
+        collection = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(path, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+    features = collection.get("features") if isinstance(collection, dict) else None
+    if collection.get("type") != "FeatureCollection" or not isinstance(features, list):
+        raise InputFileError(path, "JSON that is not a GeoJSON FeatureCollection")
+    properties = []
+    for number, feature in enumerate(features, start=1):
+        props = dict(feature.get("properties") or {}) if isinstance(feature, dict) else {}
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        if geometry and geometry.get("type") == "Point" and len(geometry.get("coordinates") or ()) >= 2:
+            props["x"], props["y"] = geometry["coordinates"][:2]
+        elif geometry:
+            reason = f"geometry type {geometry.get('type')!r}: only points are supported"
+            raise InputFileError(path, reason, row=number, field="geometry")
+        properties.append(props)
+    frame = pd.DataFrame.from_records(properties)
+    frame = frame.astype(object).where(frame.notna(), None).map(lambda v: None if v is None else _json_text(v))
+    return _finish(path, frame, encoding, "", column_map, long_text=len(text) > MAX_FIELD_CHARS)
+
+
+def _json_text(value: object) -> str:
+    return value if isinstance(value, str) else json.dumps(value) if isinstance(value, list | dict) else str(value)
+
+
+def _finish(
+    path: Path,
+    frame: pd.DataFrame,
+    encoding: str,
+    delimiter: str,
+    column_map: dict[str, str] | None,
+    long_text: bool,
+) -> RawTable:
+    """Map the headers, coalesce columns sharing a canonical name, check field sizes, number the rows."""
+    headers = list(frame.columns)
+    mapping = map_headers(headers, column_map)
+    if not mapping:
+        shown = ", ".join(repr(h) for h in headers[:12])
+        reason = (
+            f"no recognisable column among {shown}: expected e.g. nom/naam/name, adresse/adres/address, "
+            "lat/lon or x/y (or pass a column map)"
+        )
+        raise InputFileError(path, reason, row=0)
+    if long_text:
+        _check_field_sizes(path, frame)
+    columns: dict[str, pd.Series] = {}
+    ranked = sorted(
+        mapping, key=lambda h: _ALIAS_RANK.get(normalise_header(h), -1) if h not in (column_map or {}) else -2
+    )
+    for header in ranked:
+        values = frame[header].astype(object)
+        values = values.where(values.notna() & (values != ""), None)
+        target = mapping[header]
+        columns[target] = values if target not in columns else columns[target].where(columns[target].notna(), values)
+    result = pd.DataFrame(columns, index=frame.index)
+    result["source_row"] = range(1, len(frame) + 1)
+    return RawTable(
+        frame=result.reset_index(drop=True),
+        columns=mapping,
+        unmapped=[h for h in headers if h not in mapping],
+        encoding=encoding,
+        delimiter=delimiter,
+        path=path,
+    )
+
+
+def _check_field_sizes(path: Path, frame: pd.DataFrame) -> None:
+    for header in frame.columns:
+        lengths = frame[header].astype(object).map(lambda v: len(v) if isinstance(v, str) else 0)
+        if len(lengths) and lengths.max() > MAX_FIELD_CHARS:
+            row = int(lengths.to_numpy().argmax()) + 1
+            reason = f"field of {lengths.max():,} characters, above the limit of {MAX_FIELD_CHARS:,}"
+            raise InputFileError(path, reason, row=row, field=str(header))
