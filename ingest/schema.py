@@ -6,6 +6,8 @@ one row of a DataFrame with `RECORD_COLUMNS`.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 RECORD_COLUMNS: tuple[str, ...] = (
@@ -81,6 +83,118 @@ CATEGORIES: dict[str, Category] = {
         Category("participation", "Participation citoyenne", "Burgerparticipatie", "Citizen participation",
                  "#393b79"),
         Category("public_services", "Services publics", "Openbare diensten", "Public services", "#637939"),
+        Category("sport", "Sport et loisirs", "Sport en vrije tijd", "Sport and leisure", "#98df8a"),
         Category("other", "Autre", "Andere", "Other", "#aaaaaa"),
     )
 }  # fmt: skip
+
+# Free text (FR/NL/EN, normalised as by `normalise_text`) and OSM tag values -> category key.
+# A category's key and its three labels are recognised too.
+CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "community": (
+        "community centre", "community center", "community hall", "social centre", "events venue", "events centre",
+        "meeting room", "parish hall", "club home", "club house", "international centre", "association", "ngo",
+        "maison de quartier", "maisons de quartier", "centre communautaire", "vie de quartier", "cohesion sociale",
+        "comite de quartier", "salle polyvalente", "salle communautaire", "buurthuis", "buurthuizen",
+        "gemeenschapscentrum", "gemeenschapscentra", "buurtcentrum", "buurtwerk", "buurtleven", "sociale cohesie",
+        "wijkcomite", "ontmoetingsplaats", "ontmoetingscentrum", "neighbourhood", "social cohesion", "asbl", "vzw",
+        "community",
+    ),
+    "culture": (
+        "arts centre", "arts center", "cultural centre", "cultural center", "theatre", "theater", "museum", "musee",
+        "centre culturel", "cultureel centrum", "art", "arts", "kunst", "music", "musique", "muziek", "cinema",
+        "dance", "danse", "dans", "patrimoine", "erfgoed", "heritage", "freemasonry", "culturel", "cultureel",
+    ),
+    "education": (
+        "youth centre", "youth center", "language centre", "scout", "scouts", "school", "ecole",
+        "enseignement", "onderwijs", "formation", "opleiding", "training", "jeunesse", "jeugd", "youth",
+        "jeugdhuis", "maison de jeunes", "maison des jeunes", "ecole de devoirs", "huiswerkbegeleiding",
+        "alphabetisation", "alfabetisering", "guides", "chiro", "education", "educatie",
+    ),
+    "library": ("library", "bibliotheque", "bibliotheek", "ludotheque", "ludotheek", "mediatheque", "lecture",
+                "boekenkast", "book exchange", "boite a livres", "reading"),
+    "environment": (
+        "environment centre", "environnement", "milieu", "environment", "climat", "klimaat", "climate",
+        "nature", "natuur", "biodiversite", "biodiversiteit", "biodiversity", "energie", "energy", "dechets",
+        "afval", "waste", "zero waste", "compost", "compostage", "transition", "transitie",
+    ),
+    "food": (
+        "food", "alimentation", "voeding", "potager", "potager collectif", "jardin partage", "jardin collectif",
+        "moestuin", "samentuin", "volkstuin", "community garden", "urban agriculture", "agriculture urbaine",
+        "stadslandbouw", "garden", "jardin", "tuin", "gasap", "voedselteam", "cuisine", "keuken", "restaurant social",
+        "epicerie sociale", "sociale kruidenier",
+    ),
+    "repair": (
+        "repair", "repair cafe", "reparation", "herstel", "herstelcafe", "economie circulaire", "circulaire economie",
+        "circular economy", "recyclage", "recycling", "reemploi", "hergebruik", "reuse", "ressourcerie",
+        "kringloop", "givebox", "donnerie", "weggeefwinkel", "fablab", "repair shop",
+    ),
+    "mobility": (
+        "mobility", "mobilite", "mobiliteit", "bicycle", "velo", "fiets", "cycling", "fietsherstel", "atelier velo",
+        "fietsatelier", "car sharing", "autodelen", "covoiturage", "pedestrian", "pieton", "voetganger",
+    ),
+    "health": (
+        "health", "sante", "gezondheid", "soins", "zorg", "care", "maison medicale", "wijkgezondheidscentrum",
+        "clinic", "doctors", "healthcare", "mental health", "sante mentale", "geestelijke gezondheid", "family centre",
+        "planning familial", "senior", "seniors", "aines", "ouderen", "handicap", "disability",
+    ),
+    "solidarity": (
+        "social facility", "food bank", "soup kitchen", "shelter", "banque alimentaire", "voedselbank", "solidarite",
+        "solidariteit", "solidarity", "logement", "huisvesting", "housing", "sans abri", "daklozen", "homeless",
+        "refugies", "vluchtelingen", "refugees", "migrants", "migranten", "aide sociale", "maatschappelijk werk",
+        "social", "sociaal", "entraide", "precarite", "armoede", "poverty", "pauvrete", "restos du coeur",
+    ),
+    "participation": (
+        "participation", "participation citoyenne", "burgerparticipatie", "participatie", "citizen participation",
+        "citoyen", "citoyenne", "burger", "citizen", "contrat de quartier", "wijkcontract", "budget participatif",
+        "burgerbudget", "democratie", "democracy", "inspraak", "conseil consultatif", "adviesraad",
+    ),
+    "public_services": (
+        "public service", "public services", "service public", "openbare dienst", "townhall", "town hall",
+        "maison communale", "gemeentehuis", "hotel de ville", "stadhuis", "cpas", "ocmw", "administration",
+        "administratie", "police", "politie", "post office",
+    ),
+    "sport": (
+        "sport", "sports", "sport club", "club sportif", "sportclub", "sportvereniging", "loisirs", "vrije tijd",
+        "leisure", "fitness", "football", "voetbal", "jeux", "games", "spel",
+    ),
+    "other": ("other", "autre", "autres", "andere", "divers", "overige", "misc", "miscellaneous"),
+}  # fmt: skip
+
+
+def normalise_text(text: str) -> str:
+    """Lower case, no accents, punctuation and '_' as single spaces: 'Cohésion_sociale!' -> 'cohesion sociale'."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.split(r"[^0-9a-z]+", plain)).strip()
+
+
+def _synonym_index() -> dict[str, str]:
+    """Normalised synonym -> key, including each key and its FR/NL/EN labels."""
+    index: dict[str, str] = {}
+    for key, words in CATEGORY_SYNONYMS.items():
+        category = CATEGORIES[key]
+        for word in (key.replace("_", " "), category.fr, category.nl, category.en, *words):
+            index.setdefault(normalise_text(word), key)
+    return index
+
+
+_SYNONYM_TO_KEY = _synonym_index()
+_PHRASES = sorted(_SYNONYM_TO_KEY, key=len, reverse=True)
+
+
+def category_of(text: str | None) -> tuple[str, bool]:
+    """The taxonomy key for a free-text category, and whether it was recognised ("other" if not).
+
+    An exact synonym wins; else the longest synonym found as whole words in the text
+    ("Repair Café de Saint-Gilles" -> repair). Empty text gives ("other", False).
+    """
+    plain = normalise_text(text) if text else ""
+    if not plain:
+        return "other", False
+    if plain in _SYNONYM_TO_KEY:
+        return _SYNONYM_TO_KEY[plain], True
+    padded = f" {plain} "
+    for phrase in _PHRASES:
+        if f" {phrase} " in padded:
+            return _SYNONYM_TO_KEY[phrase], True
+    return "other", False
