@@ -7,9 +7,11 @@ from pyproj import Transformer
 
 WGS84 = "EPSG:4326"
 PROJECTED_CRS = "EPSG:31370"  # Belgian Lambert 72, metres: every distance and area
+LAMBERT_2008 = "EPSG:3812"  # Belgian Lambert 2008, metres: some files give x/y in it
 
 _TO_PROJECTED = Transformer.from_crs(WGS84, PROJECTED_CRS, always_xy=True)
 _TO_WGS84 = Transformer.from_crs(PROJECTED_CRS, WGS84, always_xy=True)
+_LAMBERT_2008_TO_WGS84 = Transformer.from_crs(LAMBERT_2008, WGS84, always_xy=True)
 
 
 def to_projected(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -20,3 +22,8 @@ def to_projected(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarr
 def to_wgs84(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """EPSG:31370 metres to WGS84 degrees."""
     return _TO_WGS84.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+
+
+def lambert2008_to_wgs84(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """EPSG:3812 metres to WGS84 degrees."""
+    return _LAMBERT_2008_TO_WGS84.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
