@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,7 @@ import pytest
 import settings
 from geo import reference
 from geo.join import BoundaryJoin
+from tests.postgis import PostgisServer, start_postgis
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -45,3 +47,25 @@ def boundary_join(built_reference: reference.Reference) -> BoundaryJoin:
 def read_fixture(name: str) -> pd.DataFrame:
     """A small CSV fixture under tests/fixtures (lines starting with # are comments)."""
     return pd.read_csv(FIXTURES / name, comment="#", dtype={"nis_code": str})
+
+
+@pytest.fixture(scope="session")
+def postgis_server() -> Iterator[PostgisServer]:
+    """A real PostgreSQL + PostGIS server for the session (tests/postgis.py), removed at the end."""
+    server = start_postgis()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgis"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty store of each backend: an SQLite file in a temp dir, or a fresh PostGIS database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'initiatives.sqlite'}"
+    return request.getfixturevalue("postgis_server").new_database()
+
+
+@pytest.fixture
+def store_settings(built_settings: settings.Settings, database_url: str) -> settings.Settings:
+    """Settings with the built reference data and an empty store of each backend."""
+    return dataclasses.replace(built_settings, database_url=database_url)
