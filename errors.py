@@ -51,3 +51,11 @@ class InputFileError(BimError):
 
 class ConfigurationError(BimError):
     """A setting is missing or malformed (the message says which and how to set it)."""
+
+
+class GazetteerNotBuiltError(ReferenceNotBuiltError):
+    """The offline geocoder's index has not been built yet."""
+
+
+class GeocoderError(BimError):
+    """The online geocoder is misconfigured or its service failed."""

@@ -1,0 +1,78 @@
+"""The geocoder every caller uses: offline on whole columns, then the online service if enabled."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geo.crs import to_wgs84
+from geo.geocode import index, offline
+from geo.geocode.normalise import split_addresses
+from settings import Settings
+
+OUTPUT_COLUMNS = (
+    "lon",
+    "lat",
+    "geocode_precision",
+    "geocode_score",
+    "geocode_source",
+    "street_fr",
+    "street_nl",
+    "nis_code",
+    "geocode_note",
+)
+INPUT_COLUMNS = ("street", "housenumber", "postcode", "locality")
+
+
+def geocode(addresses: pd.DataFrame, settings: Settings, *, online: bool = False) -> pd.DataFrame:
+    """Place each row of `addresses`: one result row per input row, same index.
+
+    Input columns (any of): `address` (one field, "Rue X 12, 1000 Bruxelles"), `street`,
+    `housenumber`, `postcode`, `locality`; a split field wins over the same part parsed from
+    `address`. Output: `OUTPUT_COLUMNS` (lon/lat WGS84, NaN when not placed; precision
+    address|street|postcode|none; score 0..100; the note says why or what contradicts).
+    With `online`, rows the offline geocoder could not place at address or street precision
+    go to the online service of the settings (see `geo.geocode.online`).
+    Raises GazetteerNotBuiltError when the index is not built.
+    """
+    gazetteer = index.load(settings.gazetteer_dir)
+    parts = _parts(addresses)
+    placed = offline.match(gazetteer, parts)
+    lon, lat = to_wgs84(placed["x"].to_numpy(), placed["y"].to_numpy())
+    result = placed.drop(columns=["x", "y"]).assign(lon=lon, lat=lat, geocode_source="offline")
+    result = result[list(OUTPUT_COLUMNS)]
+    if online:
+        from geo.geocode import online as online_geocoder  # geopy only when asked for
+
+        weak = result["geocode_precision"].isin(["postcode", "none"])
+        if weak.any():
+            found = online_geocoder.geocode(_query_text(parts[weak]), settings)
+            better = found["geocode_precision"].isin(["address", "street"])
+            result.loc[better[better].index] = found.loc[better, list(OUTPUT_COLUMNS)]
+    return result
+
+
+def geocode_one(text: str, settings: Settings, *, online: bool = False) -> dict:
+    """Place one free-text address; the result as a dict of `OUTPUT_COLUMNS` (NaN as None)."""
+    row = geocode(pd.DataFrame({"address": [text]}), settings, online=online).iloc[0]
+    return {key: (None if isinstance(value, float) and np.isnan(value) else value) for key, value in row.items()}
+
+
+def _parts(addresses: pd.DataFrame) -> pd.DataFrame:
+    """Street, house number, postcode and locality per row, from split fields or the one field."""
+    if "address" in addresses:
+        parsed = split_addresses(addresses["address"])
+    else:
+        parsed = pd.DataFrame("", index=addresses.index, columns=list(INPUT_COLUMNS))
+    for column in INPUT_COLUMNS:
+        if column in addresses:
+            given = addresses[column].astype("string").str.strip().fillna("")
+            parsed[column] = given.where(given != "", parsed[column])
+    return parsed
+
+
+def _query_text(parts: pd.DataFrame) -> pd.Series:
+    """One-line query for an online service: "Rue X 12, 1000 Bruxelles"."""
+    street = (parts["street"] + " " + parts["housenumber"]).str.strip()
+    place = (parts["postcode"] + " " + parts["locality"]).str.strip()
+    return (street + ", " + place).str.strip(", ")

@@ -1,0 +1,364 @@
+"""The offline matcher: parsed addresses to points, with precision, score and a note.
+
+Per address: find the street by its normalised name (exactly, else fuzzily with rapidfuzz), in
+every commune where a street of that name exists; choose among them with the postcode and the
+locality (then the house number, then the street's size); say so when the postcode or locality
+contradicts the street found. Then place it at its house-number point (`address`), else on the
+street line between its neighbouring numbers (`street`), else at the street's middle (`street`),
+else at the commune of its postcode or locality (`postcode`, to review), else not at all (`none`).
+Everything runs on whole columns; rapidfuzz only sees the distinct names that match no street.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import shapely
+from rapidfuzz import fuzz, process
+
+from geo.geocode.index import Gazetteer
+from geo.geocode.normalise import housenumber_parts, street_keys
+
+FUZZY_MIN_SCORE = 85  # rapidfuzz ratio below which a name is not taken for a street
+FUZZY_TIE = 3  # names within this many points of the best are all candidates
+WORDS_MIN_SCORE = 90  # token-set ratio (street type or article missing), when the ratio fails
+LOCALITY_MIN_SCORE = 88
+# "Bruxelles" written as a locality means the region as often as the City of Brussels: no constraint.
+REGION_NAMES = frozenset({"bruxelles", "brussel", "brussels", "bruxelles ville", "brussel stad", "bxl"})
+REGION_WORDS = frozenset({"bruxelles", "brussel", "brussels", "bxl", "capitale", "hoofdstedelijk"})
+PENALTY = {"second street": 5, "number only": 5, "interpolated": 10, "street only": 20, "contradiction": 15}
+POSTCODE_SCORE = 20
+_BIG = 1_000_000  # house numbers are below this: (group, number) packs into one int64
+
+
+def match(gazetteer: Gazetteer, parts: pd.DataFrame) -> pd.DataFrame:
+    """Place parsed addresses (columns street, housenumber, postcode, locality; "" when absent).
+
+    Returns, in the same order and index: `x`, `y` (EPSG:31370, NaN when not placed),
+    `geocode_precision`, `geocode_score`, `street_fr`, `street_nl`, `nis_code`, `geocode_note`.
+    """
+    rows = pd.DataFrame(
+        {
+            column: parts[column].fillna("").astype(str).str.strip().to_numpy()
+            for column in ("street", "postcode", "locality")
+        }
+    )
+    rows = rows.rename(columns={"street": "street_text"})
+    rows["street_q"] = street_keys(rows["street_text"])
+    number = housenumber_parts(parts["housenumber"].reset_index(drop=True))
+    rows["number"], rows["number_key"] = number["number"], number["key"]
+    rows = rows.join(_postcode_communes(gazetteer, rows["postcode"])).join(
+        _locality_communes(gazetteer, rows["locality"])
+    )
+
+    chosen = _choose_streets(gazetteer, rows[~rows["pc_outside"] & ~rows["loc_unknown"]])
+    result = pd.DataFrame(
+        {
+            "x": np.nan,
+            "y": np.nan,
+            "geocode_precision": "none",
+            "geocode_score": 0,
+            "street_fr": None,
+            "street_nl": None,
+            "nis_code": None,
+            "geocode_note": "",
+        },
+        index=rows.index,
+    )
+    _place_on_streets(gazetteer, rows, chosen, result)
+    _place_in_communes(gazetteer, rows, result)
+    result["geocode_score"] = result["geocode_score"].clip(0, 100).astype(int)
+    return result.set_axis(parts.index)
+
+
+# --- postcode and locality ---------------------------------------------------------------------
+
+
+def _postcode_communes(gazetteer: Gazetteer, postcode: pd.Series) -> pd.DataFrame:
+    """Per row: `pc_known` (a Brussels postcode), `pc_nis` (its main commune), `pc_outside`."""
+    table = gazetteer.postcodes.sort_values("n_streets", ascending=False).drop_duplicates("postcode")
+    pc_nis = postcode.map(table.set_index("postcode")["nis_code"])
+    return pd.DataFrame({"pc_known": pc_nis.notna(), "pc_nis": pc_nis, "pc_outside": pc_nis.isna() & (postcode != "")})
+
+
+def _locality_communes(gazetteer: Gazetteer, locality: pd.Series) -> pd.DataFrame:
+    """Per row: `loc_nis` (the commune a locality names; missing for "Bruxelles", the whole region)
+    and `loc_unknown` (a locality that is no Brussels commune nor part of one, even fuzzily)."""
+    key = street_keys(locality)
+    table = gazetteer.localities.drop_duplicates("locality_key").set_index("locality_key")["nis_code"]
+    table = table[~table.index.isin(REGION_NAMES)]
+    vocabulary = table.index.tolist()
+    nis, unknown = {}, {}
+    for value in key.unique():
+        words = set(value.split())
+        if value == "" or (words & REGION_WORDS and value not in table.index):
+            nis[value], unknown[value] = None, False
+            continue
+        best = process.extractOne(value, vocabulary, scorer=fuzz.WRatio, score_cutoff=LOCALITY_MIN_SCORE)
+        nis[value], unknown[value] = (table.iloc[best[2]], False) if best else (None, True)
+    return pd.DataFrame({"loc_nis": key.map(nis), "loc_unknown": key.map(unknown).astype(bool)})
+
+
+# --- choosing the street -----------------------------------------------------------------------
+
+
+def _street_matches(gazetteer: Gazetteer, queries: np.ndarray) -> pd.DataFrame:
+    """Candidate streets for each distinct query: columns street_q, street, score (0..100)."""
+    names = gazetteer.names
+    queries = queries[queries != ""]
+    exact = names[names["name_key"].isin(queries)].rename(columns={"name_key": "street_q"}).assign(score=100.0)
+    missing = np.setdiff1d(queries, exact["street_q"].unique())
+    vocabulary = names["name_key"].unique()
+    found = []
+    for scorer, cutoff in ((fuzz.ratio, FUZZY_MIN_SCORE), (fuzz.token_set_ratio, WORDS_MIN_SCORE)):
+        if len(missing) == 0:
+            break
+        scores = process.cdist(missing, vocabulary, scorer=scorer, score_cutoff=cutoff, dtype=np.uint8, workers=-1)
+        best = scores.max(axis=1)
+        query_i, name_i = np.nonzero((scores >= cutoff) & (scores >= best[:, None] - FUZZY_TIE))
+        found.append(
+            pd.DataFrame(
+                {"street_q": missing[query_i], "name_key": vocabulary[name_i], "score": scores[query_i, name_i]}
+            )
+        )
+        missing = missing[best < cutoff]
+    fuzzy = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["street_q", "name_key", "score"])
+    fuzzy = fuzzy.merge(names, on="name_key")[["street_q", "street", "score"]]
+    matches = pd.concat([exact, fuzzy], ignore_index=True).astype({"score": float})
+    return matches.sort_values("score", ascending=False).drop_duplicates(["street_q", "street"])
+
+
+def _choose_streets(gazetteer: Gazetteer, rows: pd.DataFrame) -> pd.DataFrame:
+    """The chosen street per row that found one: row, street, score, and what agreed with it."""
+    matches = _street_matches(gazetteer, rows["street_q"].unique())
+    candidates = rows.reset_index(names="row").merge(matches, on="street_q")
+    streets = gazetteer.streets
+    candidates["nis_code"] = streets["nis_code"].to_numpy()[candidates["street"]]
+    pairs = gazetteer.postcodes[["postcode", "nis_code"]].assign(pc_commune=True)
+    candidates = candidates.merge(pairs, on=["postcode", "nis_code"], how="left")
+    street_postcodes = streets["postcodes"].str.split(";").explode()
+    on_street = pd.DataFrame(
+        {"street": street_postcodes.index, "postcode": street_postcodes.to_numpy(), "pc_street": True}
+    )
+    candidates = candidates.merge(on_street, on=["street", "postcode"], how="left")
+    candidates["pc_ok"] = candidates["pc_commune"].fillna(False) | candidates["pc_street"].fillna(False)
+    candidates["loc_ok"] = candidates["loc_nis"] == candidates["nis_code"]
+    keys = candidates["street"].astype(str) + "|"
+    address_keys = gazetteer.addresses.index
+    candidates["has_number"] = address_keys.get_indexer(keys + candidates["number_key"]) >= 0
+    candidates["placed"] = streets["x"].notna().to_numpy()[candidates["street"]]
+    candidates["n_points"] = streets["n_points"].to_numpy()[candidates["street"]]
+    candidates = candidates.sort_values(
+        ["row", "pc_ok", "has_number", "loc_ok", "score", "placed", "n_points"],
+        ascending=[True, False, False, False, False, False, False],
+    )
+    n_communes = candidates.groupby("row")["nis_code"].nunique()
+    chosen = candidates.drop_duplicates("row").set_index("row")
+    chosen["n_communes"] = n_communes
+    return chosen
+
+
+# --- placing -----------------------------------------------------------------------------------
+
+
+def _commune_names(gazetteer: Gazetteer, nis: pd.Series) -> pd.Series:
+    return nis.map(gazetteer.communes["name_fr"]).fillna("")
+
+
+def _place_on_streets(gazetteer: Gazetteer, rows: pd.DataFrame, chosen: pd.DataFrame, result: pd.DataFrame) -> None:
+    """Fill `result` for the rows whose street was found (the street may still have no position)."""
+    streets = gazetteer.streets
+    at = chosen.index
+    street = chosen["street"].to_numpy()
+    number = chosen["number"].to_numpy()
+    score = chosen["score"].to_numpy().copy()
+
+    commune = _commune_names(gazetteer, chosen["nis_code"])
+    wrong_pc = chosen["pc_known"] & ~chosen["pc_ok"]
+    wrong_loc = chosen["loc_nis"].notna() & ~chosen["loc_ok"]
+    unsure = (chosen["n_communes"] > 1) & ~chosen["pc_ok"] & ~chosen["loc_ok"] & ~wrong_pc & ~wrong_loc
+    score -= PENALTY["contradiction"] * (wrong_pc.to_numpy().astype(int) + wrong_loc.to_numpy())
+    notes = [
+        (
+            "postcode "
+            + chosen["postcode"]
+            + " belongs to "
+            + _commune_names(gazetteer, chosen["pc_nis"])
+            + " but the street was found in "
+            + commune
+        ).where(wrong_pc, ""),
+        (
+            "locality "
+            + chosen["locality"]
+            + " is in "
+            + _commune_names(gazetteer, chosen["loc_nis"])
+            + " but the street was found in "
+            + commune
+        ).where(wrong_loc, ""),
+        (
+            "this street name exists in " + chosen["n_communes"].astype(str) + " communes: give a postcode to choose"
+        ).where(unsure, ""),
+    ]
+
+    x = np.full(len(at), np.nan)
+    y = np.full(len(at), np.nan)
+    precision = np.full(len(at), "street", dtype=object)
+    place = np.full(len(at), "", dtype=object)
+    prefix = chosen["street"].astype(str) + "|"
+    for key, only_number in (
+        (prefix + chosen["number_key"], False),
+        (prefix + "#" + chosen["number"].astype(str), True),
+    ):
+        todo = np.flatnonzero(np.isnan(x) & (number >= 0))
+        hit = gazetteer.addresses.index.get_indexer(key.iloc[todo])
+        idx = todo[hit >= 0]
+        found = gazetteer.addresses.iloc[hit[hit >= 0]]
+        x[idx], y[idx] = found["x"], found["y"]
+        precision[idx] = "address"
+        score[idx] -= PENALTY["second street"] * found["second"].to_numpy() + PENALTY["number only"] * only_number
+        if only_number:
+            place[idx] = (
+                "no house number " + chosen["number_key"].iloc[idx] + ": placed at number " + number[idx].astype(str)
+            )
+
+    todo = np.flatnonzero(np.isnan(x) & (number >= 0))
+    ix, iy, between = _interpolate(gazetteer, street[todo], number[todo])
+    done = ~np.isnan(ix)
+    x[todo[done]], y[todo[done]], place[todo[done]] = ix[done], iy[done], between[done]
+    score[todo[done]] -= PENALTY["interpolated"]
+
+    todo = np.flatnonzero(np.isnan(x))
+    x[todo], y[todo] = streets["x"].to_numpy()[street[todo]], streets["y"].to_numpy()[street[todo]]
+    score[todo] -= PENALTY["street only"]
+    place[todo] = np.where(
+        number[todo] >= 0,
+        "house number not found: placed at the middle of the street",
+        "no house number: placed at the middle of the street",
+    )
+    placed = ~np.isnan(x)
+    place[~placed] = "the street has no position in the index"
+    notes.append(pd.Series(place, index=at))
+
+    result.loc[at, "x"], result.loc[at, "y"] = x, y
+    result.loc[at, "geocode_precision"] = np.where(placed, precision, "none")
+    result.loc[at, "geocode_score"] = np.where(placed, score, 0)
+    result.loc[at, "street_fr"] = streets["street_fr"].to_numpy()[street]
+    result.loc[at, "street_nl"] = streets["street_nl"].to_numpy()[street]
+    result.loc[at, "nis_code"] = chosen["nis_code"].to_numpy()
+    result.loc[at, "geocode_note"] = _join_notes(notes)
+
+
+def _interpolate(
+    gazetteer: Gazetteer, street: np.ndarray, number: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Place numbers between their neighbours on the street line: same side first, then either side.
+
+    Returns x, y (NaN where the street has no numbered point on its line) and a note per row.
+    """
+    table = gazetteer.numbers
+    x = np.full(len(street), np.nan)
+    y = np.full(len(street), np.nan)
+    note = np.full(len(street), "", dtype=object)
+    t_street, t_number = table["street"].to_numpy(), table["number"].to_numpy()
+    for same_side in (True, False):
+        group = t_street * 2 + t_number % 2 if same_side else t_street
+        q_group = street * 2 + number % 2 if same_side else street
+        order = np.argsort(group * _BIG + t_number, kind="stable")
+        sorted_key = (group * _BIG + t_number)[order]
+        todo = np.flatnonzero(np.isnan(x))
+        hi = np.searchsorted(sorted_key, q_group[todo] * _BIG + number[todo])
+        lo = hi - 1
+
+        def member(
+            i: np.ndarray,
+            todo: np.ndarray = todo,
+            order: np.ndarray = order,
+            group: np.ndarray = group,
+            q_group: np.ndarray = q_group,
+        ) -> np.ndarray:
+            inside = (i >= 0) & (i < len(order))
+            return inside & (group[order[np.clip(i, 0, len(order) - 1)]] == q_group[todo])
+
+        has_lo, has_hi = member(lo), member(hi)
+        # Neighbours a <= b: both sides when there are, else the two nearest on one side (extrapolate).
+        a = np.where(has_lo, lo, hi)
+        b = np.where(has_hi, hi, lo)
+        a = np.where(~has_hi & member(lo - 1), lo - 1, a)
+        b = np.where(~has_lo & member(hi + 1), hi + 1, b)
+        ok = has_lo | has_hi
+        todo, a, b = todo[ok], order[a[ok]], order[b[ok]]
+        n_a, n_b = t_number[a], t_number[b]
+        s_a, s_b = table["s"].to_numpy()[a], table["s"].to_numpy()[b]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            f = np.where(n_b != n_a, (number[todo] - n_a) / (n_b - n_a), 0.0)
+        line = gazetteer.lines[street[todo]]
+        s = np.clip(s_a + f * (s_b - s_a), 0, shapely.length(line))
+        foot = shapely.line_interpolate_point(line, s)
+        w = np.clip(f, 0, 1)
+        dx = (1 - w) * table["dx"].to_numpy()[a] + w * table["dx"].to_numpy()[b]
+        dy = (1 - w) * table["dy"].to_numpy()[a] + w * table["dy"].to_numpy()[b]
+        if not same_side:
+            dx, dy = dx * 0, dy * 0
+        x[todo], y[todo] = shapely.get_x(foot) + dx, shapely.get_y(foot) + dy
+        how = np.where((n_a <= number[todo]) & (number[todo] <= n_b), "placed between", "extrapolated from")
+        note[todo] = np.where(
+            n_a == n_b,
+            "placed from house number " + n_a.astype(str),
+            how + " house numbers " + n_a.astype(str) + " and " + n_b.astype(str),
+        )
+    return x, y, note
+
+
+def _place_in_communes(gazetteer: Gazetteer, rows: pd.DataFrame, result: pd.DataFrame) -> None:
+    """Rows not placed on a street: their street's, postcode's or locality's commune, else a reason."""
+    todo = result.index[result["x"].isna()]
+    if len(todo) == 0:
+        return
+    rows = rows.loc[todo]
+    nis = result.loc[todo, "nis_code"].fillna(rows["pc_nis"]).fillna(rows["loc_nis"])
+    nis = nis.where(~rows["pc_outside"] & ~rows["loc_unknown"])
+    communes = gazetteer.communes.reindex(nis.fillna(""))
+    placed = nis.notna().to_numpy()
+    street_found = result.loc[todo, "street_fr"].notna()
+    what = np.where(
+        street_found,
+        "the street",
+        np.where(rows["postcode"] != "", "postcode " + rows["postcode"], "locality " + rows["locality"]),
+    )
+    missing_street = np.where(
+        rows["street_text"] == "",
+        "no street given",
+        np.where(street_found, "", "street " + rows["street_text"] + " not found"),
+    )
+    fallback = (
+        pd.Series(missing_street, index=todo)
+        + np.where(missing_street != "", "; ", "")
+        + ("placed at the commune of " + what + " (" + _commune_names(gazetteer, nis) + "), to review")
+    )
+    reason = np.select(
+        [rows["pc_outside"], rows["loc_unknown"], rows["street_text"] == ""],
+        [
+            "postcode " + rows["postcode"] + " is outside the Brussels region: not placed",
+            "locality " + rows["locality"] + " is not in the Brussels region: not placed",
+            "no street, Brussels postcode or locality to place it",
+        ],
+        "street " + rows["street_text"] + " not found, and no Brussels postcode or locality to fall back on",
+    )
+    result.loc[todo, "x"] = communes["x"].to_numpy()
+    result.loc[todo, "y"] = communes["y"].to_numpy()
+    result.loc[todo, "geocode_precision"] = np.where(placed, "postcode", "none")
+    result.loc[todo, "geocode_score"] = np.where(placed, POSTCODE_SCORE, 0)
+    result.loc[todo, "nis_code"] = nis.to_numpy()
+    previous = result.loc[todo, "geocode_note"].where(street_found, "")
+    result.loc[todo, "geocode_note"] = _join_notes(
+        [previous, pd.Series(np.where(placed, fallback, reason), index=todo)]
+    )
+
+
+def _join_notes(parts: list[pd.Series]) -> pd.Series:
+    """Join the non-empty notes of each row with "; "."""
+    joined = parts[0].astype(str)
+    for part in parts[1:]:
+        part = part.astype(str)
+        joined = joined + np.where((joined != "") & (part != ""), "; ", "") + part
+    return joined
