@@ -1,0 +1,393 @@
+"""Turn a read table into initiative records: trimmed, checked, categorised, placed in WGS84.
+
+Nothing is lost: every non-empty data row becomes one record, whose `status` says what happened
+(`published`; `pending` when it has no usable coordinates; `rejected` when it has no usable name;
+`duplicate` when it repeats an earlier row of the file), with the reason in `status_reason`.
+Every problem, whether it cost the row or only one field, is also listed in `rejections` with
+its row number. Empty rows are counted in `skipped_empty`. All checks are vectorised.
+
+`source_key` is the file's own id column when it has one; otherwise it is derived from the
+normalised name and the postcode (or, without one, the normalised locality), e.g.
+`maison de quartier bruyn|1020`. Within a file a repeated key gets `|2`, `|3`... in row order, so
+re-reading the same file gives the same keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from geo.crs import lambert2008_to_wgs84, to_wgs84
+from ingest.readers import CANONICAL_COLUMNS, RawTable
+from ingest.schema import RECORD_COLUMNS, category_of
+
+LIMITS: dict[str, int] = {
+    "source_key": 200,
+    "name": 200,
+    "name_fr": 200,
+    "name_nl": 200,
+    "name_en": 200,
+    "description": 5000,
+    "category": 200,
+    "address": 300,
+    "street": 200,
+    "housenumber": 20,
+    "postcode": 20,
+    "locality": 100,
+    "website": 2000,
+    "contact": 320,
+}
+EXCERPT_CHARS = 80
+# Plausible ranges over Belgium: (x or lon min, max, y or lat min, max).
+WGS84_BELGIUM = (2.0, 7.0, 49.0, 52.0)
+LAMBERT72_BELGIUM = (10_000.0, 320_000.0, 10_000.0, 320_000.0)
+LAMBERT2008_BELGIUM = (500_000.0, 820_000.0, 500_000.0, 820_000.0)
+
+_URL = r"(?i)^https?://[^\s/?#]+\.[^\s/?#]+\S*$"
+_BARE_DOMAIN = r"(?i)^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?$"
+_EMAIL = r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?![\w-])"
+_POSTCODE_LOCALITY = r"(?:^|[\s,]+)(?:B-?\s*)?(?P<postcode>[1-9]\d{3})\s+(?P<locality>[^\d,][^,]*?)\s*$"
+_STREET_NUMBER = (
+    r"^(?P<street>[^,]*?[^\d\s,][^,]*?)[\s,]+(?P<housenumber>\d+[^\s,]*(?:\s+(?:bte|bus|boite|b)\.?\s*\S+)?)$"
+)
+_NUMBER_STREET = r"^(?P<housenumber>\d+[^\s,]*)[\s,]+(?P<street>[^\d\s,].*)$"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A problem in one row: `field` None means the whole row; else only that field was dropped."""
+
+    source_row: int
+    field: str | None
+    reason: str
+    value: str = ""
+
+
+@dataclass
+class Validated:
+    """Records with exactly `schema.RECORD_COLUMNS`, the problems found, and the empty rows skipped."""
+
+    records: pd.DataFrame
+    rejections: list[Rejection] = field(default_factory=list)
+    skipped_empty: int = 0
+
+
+def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
+    """Check and normalise every row of `raw`; `id`, the join codes and the times are left empty.
+
+    Rows with coordinates are `published` with `geocode_source` "file" and precision "given";
+    rows without are `pending` / "not geocoded" (precision "none") for a geocoder to place later.
+    """
+    table = _trimmed(raw.frame)
+    content = [c for c in CANONICAL_COLUMNS if c in raw.frame.columns]
+    empty = table[content].isna().all(axis=1) if content else pd.Series(True, index=table.index)
+    table = table[~empty].reset_index(drop=True)
+    problems = _Problems(table["source_row"])
+
+    table["name"] = _coalesce(table, ("name", "name_fr", "name_nl", "name_en"))
+    _apply_limits(table, problems)
+    _split_address(table)
+    table["postcode"] = _normalise_postcode(table["postcode"])
+    table["website"] = _check_websites(table["website"], problems)
+    table["contact"] = _check_contacts(table["contact"], problems)
+    category, unrecognised = _categorise(table["category"])
+    problems.note(unrecognised, "category '" + table["category"].astype(str) + "' not recognised: other")
+    lon, lat = _coordinates(table, problems)
+
+    no_name = table["name"].isna()
+    problems.reject(no_name, "name", "no name (nom/naam/name)")
+    duplicate_of = _duplicate_of(table, content)
+    is_duplicate = duplicate_of.notna() & ~no_name
+    problems.reject(is_duplicate, None, "duplicate of row " + duplicate_of.astype("Int64").astype(str))
+    source_key, same_key_as = _source_keys(table, explicit="source_key" in raw.frame.columns)
+    clash = same_key_as.notna() & ~is_duplicate & ~no_name
+    problems.reject(clash, "source_key", "same id as row " + same_key_as.astype("Int64").astype(str))
+
+    placed = lon.notna()
+    status = np.select(
+        [no_name | problems.row_rejected, is_duplicate | clash, ~placed],
+        ["rejected", "duplicate", "pending"],
+        "published",
+    )
+    problems.note(~placed & ~no_name & ~is_duplicate & ~clash, "not geocoded", first=True)
+    records = pd.DataFrame(
+        {
+            "name": table["name"],
+            "name_fr": table["name_fr"],
+            "name_nl": table["name_nl"],
+            "name_en": table["name_en"],
+            "description": table["description"],
+            "category": category,
+            "street": table["street"],
+            "housenumber": table["housenumber"],
+            "postcode": table["postcode"],
+            "locality": table["locality"],
+            "lon": lon,
+            "lat": lat,
+            "geocode_source": pd.Series(np.where(placed, "file", None), dtype=object),
+            "geocode_precision": pd.Series(np.where(placed, "given", "none"), dtype=object),
+            "geocode_score": np.where(placed, 100.0, np.nan),
+            "website": table["website"],
+            "contact": table["contact"],
+            "status": pd.Series(status, dtype=object),
+            "status_reason": problems.reasons(),
+            "source_name": source_name,
+            "source_row": table["source_row"].astype("int64"),
+            "source_key": source_key,
+            "licence": licence or None,
+        }
+    )
+    for column in RECORD_COLUMNS:
+        if column not in records:
+            records[column] = None
+        elif records[column].dtype == object:
+            records[column] = records[column].where(records[column].notna(), None)
+    return Validated(
+        records=records[list(RECORD_COLUMNS)], rejections=problems.rejections, skipped_empty=int(empty.sum())
+    )
+
+
+class _Problems:
+    """Collects rejections (row-level or field-level) and notes for `status_reason`, vectorised by mask."""
+
+    def __init__(self, source_row: pd.Series) -> None:
+        self.source_row = source_row
+        self.rejections: list[Rejection] = []
+        self.row_rejected = pd.Series(False, index=source_row.index)
+        self._notes: list[pd.Series] = []
+
+    def reject(
+        self, mask: pd.Series, column: str | None, reason: str | pd.Series, values: pd.Series | None = None
+    ) -> None:
+        """Report `mask` rows and note them in `status_reason`; a problem with the name rejects the record."""
+        if not mask.any():
+            return
+        reasons = reason[mask] if isinstance(reason, pd.Series) else pd.Series(reason, index=mask[mask].index)
+        shown = values[mask] if values is not None else pd.Series("", index=reasons.index)
+        for row, why, value in zip(self.source_row[mask], reasons, shown, strict=True):
+            self.rejections.append(Rejection(int(row), column, why, _excerpt(value)))
+        label = reasons if column is None else (column + ": " + reasons if column != "name" else reasons)
+        self.note(mask, label)
+        if column == "name":
+            self.row_rejected |= mask
+
+    def note(self, mask: pd.Series, text: str | pd.Series, first: bool = False) -> None:
+        note = pd.Series(None, index=mask.index, dtype=object)
+        note[mask] = text[mask] if isinstance(text, pd.Series) else text
+        if first:
+            self._notes.insert(0, note)
+        else:
+            self._notes.append(note)
+
+    def reasons(self) -> pd.Series:
+        if not self._notes:
+            return pd.Series(None, index=self.source_row.index, dtype=object)
+        joined = self._notes[0]
+        for note in self._notes[1:]:
+            both = joined.notna() & note.notna()
+            joined = joined.where(joined.notna(), note).where(~both, joined + "; " + note)
+        return joined.astype(object).where(joined.notna(), None)
+
+
+def _excerpt(value: object) -> str:
+    text = "" if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else str(value)
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
+def _per_unique(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """`transform` (vectorised, None stays None) applied once per distinct value: files repeat a lot."""
+    codes, uniques = pd.factorize(values)
+    done = np.append(transform(pd.Series(uniques, dtype=object)).to_numpy(dtype=object), None)
+    return pd.Series(done[codes], index=values.index, dtype=object)
+
+
+def _trim(values: pd.Series, collapse: bool) -> pd.Series:
+    values = values.str.strip()
+    if collapse:
+        values = values.str.replace(r"\s+", " ", regex=True)
+    return values.where(values.notna() & (values != ""), None)
+
+
+def _trimmed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every canonical column (missing ones as None), stripped; in short texts whitespace runs become one space."""
+    table = pd.DataFrame({"source_row": frame["source_row"].to_numpy()})
+    for column in CANONICAL_COLUMNS:
+        if column not in frame:
+            table[column] = pd.Series(None, index=table.index, dtype=object)
+            continue
+        collapse = column not in ("description", "lon", "lat", "x", "y", "website", "contact")
+        values = frame[column].astype(object).reset_index(drop=True)
+        table[column] = _per_unique(values, lambda v, c=collapse: _trim(v, c))
+    return table
+
+
+def _normalised(values: pd.Series) -> pd.Series:
+    """`schema.normalise_text`, vectorised."""
+    plain = values.str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii").str.lower()
+    return plain.str.replace(r"[^0-9a-z]+", " ", regex=True).str.strip()
+
+
+def _coalesce(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    result = table[columns[0]]
+    for column in columns[1:]:
+        result = result.where(result.notna(), table[column])
+    return result
+
+
+def _apply_limits(table: pd.DataFrame, problems: _Problems) -> None:
+    """Too long: a name rejects the row (kept truncated for review); any other field is dropped."""
+    for column, limit in LIMITS.items():
+        values = table[column]
+        too_long = values.str.len().fillna(0) > limit
+        if not too_long.any():
+            continue
+        problems.reject(too_long, column, f"longer than {limit} characters", values)
+        table[column] = values.str.slice(0, limit) if column == "name" else values.where(~too_long, None)
+
+
+def _split_address(table: pd.DataFrame) -> None:
+    """Fill street, housenumber, postcode and locality from a one-column address where they are empty.
+
+    Understands 'Rue Haute 12, 1000 Bruxelles', '12 rue Haute, B-1000 Bruxelles' and parts of them.
+    """
+    todo = table["address"].notna()
+    if not todo.any():
+        return
+    codes, uniques = pd.factorize(table.loc[todo, "address"])
+    address = pd.Series(uniques, dtype=object)
+    tail = address.str.extract(_POSTCODE_LOCALITY)
+    rest = address.str.replace(_POSTCODE_LOCALITY, "", regex=True).str.strip(" ,")
+    street_first = rest.str.extract(_STREET_NUMBER)
+    number_first = rest.str.extract(_NUMBER_STREET)
+    street = street_first["street"].where(street_first["street"].notna(), number_first["street"])
+    street = street.where(street.notna(), rest.where(rest != "", None))
+    number = street_first["housenumber"].where(street_first["housenumber"].notna(), number_first["housenumber"])
+    for column, parsed in (
+        ("street", street),
+        ("housenumber", number),
+        ("postcode", tail["postcode"]),
+        ("locality", tail["locality"]),
+    ):
+        current = table.loc[todo, column]
+        found = parsed.to_numpy(dtype=object)[codes]
+        table.loc[todo, column] = current.where(
+            current.notna(), pd.Series(found, index=current.index).where(pd.notna(found), None)
+        )
+
+
+def _normalise_postcode(postcode: pd.Series) -> pd.Series:
+    """'B-1000', '1000 ' -> '1000'; a value without four digits is kept as given."""
+    digits = postcode.str.extract(r"(?<!\d)([1-9]\d{3})(?!\d)", expand=False)
+    return postcode.where(digits.isna(), digits).astype(object)
+
+
+def _website(values: pd.Series) -> pd.Series:
+    first = values.str.extract(r"^([^\s;]+)", expand=False)
+    bare = first.str.match(_BARE_DOMAIN).fillna(False).astype(bool)
+    url = first.where(~bare, "https://" + first.fillna(""))
+    return url.where(url.str.match(_URL).fillna(False).astype(bool), None)
+
+
+def _check_websites(website: pd.Series, problems: _Problems) -> pd.Series:
+    """http(s) only; a bare domain ('www.x.be') gets https://; anything else is dropped and reported.
+
+    Of several addresses ('a.be; b.be', as OSM has) the first is kept.
+    """
+    url = _per_unique(website, _website)
+    problems.reject(website.notna() & url.isna(), "website", "not an http(s) address", website)
+    return url
+
+
+def _check_contacts(contact: pd.Series, problems: _Problems) -> pd.Series:
+    """A contact with '@' must hold a valid e-mail address; other contacts (phone, person) are kept."""
+    bad = _per_unique(contact, lambda v: v.str.contains("@", regex=False) & ~v.str.contains(_EMAIL, regex=True))
+    bad = bad.fillna(False).astype(bool)
+    problems.reject(bad, "contact", "not a valid e-mail address", contact)
+    return contact.where(~bad, None)
+
+
+def _categorise(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Category key per row (via `category_of`, once per distinct text) and which texts were not recognised."""
+    lookup = {value: category_of(value) for value in text.dropna().unique()}
+    keys = text.map(lambda v: lookup[v][0] if v in lookup else "other").astype(object)
+    unrecognised = text.map(lambda v: v in lookup and not lookup[v][1]).astype(bool)
+    return keys, unrecognised
+
+
+def _number(values: pd.Series, column: str, problems: _Problems) -> pd.Series:
+    """Parse decimals ('4,3525', '148 855.2'); a non-number is reported and treated as missing."""
+    cleaned = values.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
+    numbers = pd.to_numeric(cleaned, errors="coerce").astype(float)
+    bad = values.notna() & (numbers.isna() | ~np.isfinite(numbers))
+    problems.reject(bad, column, "not a number", values)
+    return numbers.where(~bad)
+
+
+def _inside(a: np.ndarray, b: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+    return (a >= box[0]) & (a <= box[1]) & (b >= box[2]) & (b <= box[3])
+
+
+def _coordinates(table: pd.DataFrame, problems: _Problems) -> tuple[pd.Series, pd.Series]:
+    """WGS84 lon/lat from lon/lat or x/y columns, whichever pair is complete (lon/lat first).
+
+    The system is told by the range of the values over Belgium: WGS84 degrees (swapped lat/lon
+    are put right and noted), Lambert 72 or Lambert 2008 metres. Other degrees anywhere on Earth
+    are kept as lon/lat (the commune join flags them as outside); anything else is reported.
+    """
+    lon, lat = _number(table["lon"], "lon", problems), _number(table["lat"], "lat", problems)
+    x, y = _number(table["x"], "x", problems), _number(table["y"], "y", problems)
+    lon_lat = lon.notna() & lat.notna()
+    x_y = x.notna() & y.notna()
+    for one, other, name in ((lon, lat, "lon"), (lat, lon, "lat"), (x, y, "x"), (y, x, "y")):
+        alone = one.notna() & other.isna() & ~(lon_lat | x_y)
+        problems.reject(alone, name, "coordinate without its pair", table[name])
+    a = np.where(lon_lat, lon, x).astype(float)
+    b = np.where(lon_lat, lat, y).astype(float)
+
+    wgs84 = _inside(a, b, WGS84_BELGIUM)
+    swapped = ~wgs84 & _inside(b, a, WGS84_BELGIUM)
+    lambert72 = ~wgs84 & ~swapped & _inside(a, b, LAMBERT72_BELGIUM)
+    lambert2008 = ~wgs84 & ~swapped & _inside(a, b, LAMBERT2008_BELGIUM)
+    elsewhere = (
+        ~(wgs84 | swapped | lambert72 | lambert2008) & (np.abs(a) <= 180) & (np.abs(b) <= 90) & ((a != 0) | (b != 0))
+    )
+
+    out_lon = np.where(wgs84 | elsewhere, a, np.where(swapped, b, np.nan))
+    out_lat = np.where(wgs84 | elsewhere, b, np.where(swapped, a, np.nan))
+    if lambert72.any():
+        out_lon[lambert72], out_lat[lambert72] = to_wgs84(a[lambert72], b[lambert72])
+    if lambert2008.any():
+        out_lon[lambert2008], out_lat[lambert2008] = lambert2008_to_wgs84(a[lambert2008], b[lambert2008])
+
+    index = table.index
+    given = pd.Series((lon_lat | x_y).to_numpy(), index=index)
+    unknown = given & pd.Series(np.isnan(out_lon), index=index)
+    shown = pd.Series(a, index=index).astype(str) + ", " + pd.Series(b, index=index).astype(str)
+    reason = "coordinates neither WGS84 degrees nor Belgian Lambert 72/2008 metres"
+    problems.reject(unknown & lon_lat, "lon", reason, shown)
+    problems.reject(unknown & ~lon_lat, "x", reason, shown)
+    problems.note(pd.Series(swapped, index=index), "lat/lon swapped in the file")
+    return pd.Series(out_lon, index=index), pd.Series(out_lat, index=index)
+
+
+def _duplicate_of(table: pd.DataFrame, content: list[str]) -> pd.Series:
+    """For a row identical to an earlier one (every read column), that row's number; else NA."""
+    if not content:
+        return pd.Series(np.nan, index=table.index)
+    digest = pd.util.hash_pandas_object(table[content], index=False)
+    first = table["source_row"].groupby(digest.to_numpy()).transform("first")
+    return first.where(first != table["source_row"])
+
+
+def _source_keys(table: pd.DataFrame, explicit: bool) -> tuple[pd.Series, pd.Series]:
+    """The key per row (see module docstring) and, for an explicit id seen before, that row's number."""
+    place = table["postcode"].where(table["postcode"].notna(), _per_unique(table["locality"], _normalised))
+    derived = _per_unique(table["name"], _normalised).fillna("") + "|" + place.fillna("")
+    key = table["source_key"].where(table["source_key"].notna(), derived) if explicit else derived
+    repeat = key.groupby(key.to_numpy()).cumcount()
+    first = table["source_row"].groupby(key.to_numpy()).transform("first")
+    same_id = first.where((repeat > 0) & table["source_key"].notna())
+    return key.where(repeat == 0, key + "|" + (repeat + 1).astype(str)).astype(object), same_id
