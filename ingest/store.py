@@ -38,11 +38,25 @@ ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/brussels-initi
 FLOAT_COLUMNS = ("lon", "lat", "geocode_score")
 INT_COLUMNS = ("source_row",)
 # What a source says about an initiative: a change here makes an import "updated". Provenance
-# (source row, key, times) and the status an import or a moderator gives are not content.
+# (source row, key, licence, times) and the status an import or a moderator gives are not content.
+# Nor is the private contact: exports never carry it, so re-importing an export must not erase it
+# (an incoming contact that differs from the stored one still counts as a change).
 CONTENT_COLUMNS = tuple(
     c
     for c in RECORD_COLUMNS
-    if c not in {"id", "status", "status_reason", "source_name", "source_row", "source_key", "created_at", "updated_at"}
+    if c
+    not in {
+        "id",
+        "contact",
+        "status",
+        "status_reason",
+        "source_name",
+        "source_row",
+        "source_key",
+        "licence",
+        "created_at",
+        "updated_at",
+    }
 )
 # Columns that moderators (update_fields) may not change: identity and bookkeeping.
 FIXED_COLUMNS = frozenset({"id", "source_name", "source_key", "created_at", "updated_at"})
@@ -295,8 +309,9 @@ class Store:
         """Insert new records, rewrite changed ones, leave unchanged ones alone: one transaction.
 
         A missing `id` is filled with `stable_id(source_name, source_key)`. `created_at` is kept
-        from the stored record; `updated_at` moves only when the content changes. With
-        `dry_run` nothing is written; the summary says what would happen.
+        from the stored record; `updated_at` moves only when the content changes. A record that
+        comes without a contact keeps the stored one. With `dry_run` nothing is written; the
+        summary says what would happen.
         """
         rows = self._prepared(records)
         ids = [row["id"] for row in rows]
@@ -304,7 +319,7 @@ class Store:
         if twice:
             raise StoreError(f"{self.url}: two records in one upsert have the id {twice[0]} (same source and key)")
         with self._write() as conn:
-            stored = self._stored_hashes(conn, ids)
+            stored = self._stored(conn, ids)
             stamp = now_iso()
             outcomes, new, changed = [], [], []
             for row in rows:
@@ -313,8 +328,9 @@ class Store:
                     row["created_at"] = row["updated_at"] = stamp
                     new.append(row)
                     outcomes.append("new")
-                elif before[0] != row["content_hash"]:
-                    row["created_at"], row["updated_at"] = before[1], stamp
+                elif before.content_hash != row["content_hash"] or row["contact"] not in (None, before.contact):
+                    row["created_at"], row["updated_at"] = before.created_at, stamp
+                    row["contact"] = row["contact"] or before.contact
                     changed.append(row)
                     outcomes.append("updated")
                 else:
@@ -424,15 +440,15 @@ class Store:
                 row["geom"] = _ewkt(row["lon"], row["lat"])
         return rows
 
-    def _stored_hashes(self, conn: Connection, ids: list[str]) -> dict[str, tuple[str, str]]:
-        """id -> (content hash, created_at) of the given ids already stored."""
+    def _stored(self, conn: Connection, ids: list[str]) -> dict[str, sa.Row[Any]]:
+        """id -> (content_hash, created_at, contact) of the given ids already stored."""
         table = self.initiatives
-        found: dict[str, tuple[str, str]] = {}
+        found: dict[str, sa.Row[Any]] = {}
         for start in range(0, len(ids), _ID_CHUNK):
-            query = sa.select(table.c.id, table.c.content_hash, table.c.created_at).where(
+            query = sa.select(table.c.id, table.c.content_hash, table.c.created_at, table.c.contact).where(
                 table.c.id.in_(ids[start : start + _ID_CHUNK])
             )
-            found.update((r.id, (r.content_hash, r.created_at)) for r in conn.execute(query))
+            found.update((row.id, row) for row in conn.execute(query))
         return found
 
 

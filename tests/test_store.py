@@ -203,3 +203,14 @@ def test_twenty_processes_lose_and_duplicate_nothing(store: Store, database_url:
     assert len(frame) == 10 + 20 * 10 + 1
     assert frame["id"].is_unique
     assert store.count(status="pending") == 1
+
+
+def test_reimport_without_contact_keeps_the_stored_contact(store: Store) -> None:
+    records = make_records(2)
+    store.upsert(records)
+    exported = records.assign(contact=None)  # exports never carry the contact
+    summary = store.upsert(exported)
+    assert (summary.updated, summary.unchanged) == (0, 2)
+    changed = records.assign(contact=["new@example.org", "person1@example.org"])
+    assert store.upsert(changed).outcomes == ("updated", "unchanged")
+    assert store.get(stable_id("test", "key-0"))["contact"] == "new@example.org"

@@ -1,0 +1,129 @@
+"""Export initiatives as GeoJSON (RFC 7946), CSV or GeoPackage: the CLI and the app's downloads.
+
+Whatever the caller passes, the private `contact` field is never written. Which records go out
+(published ones, by default) is the caller's choice, through `Store.read`. Files are written to a
+temporary name and renamed, so a failed export leaves no partial file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import pandas as pd
+
+from geo import sources
+from ingest.schema import PUBLIC_COLUMNS
+from ingest.store import COORDINATE_DECIMALS
+
+Format = Literal["geojson", "csv", "gpkg"]
+FORMATS: tuple[str, ...] = ("geojson", "csv", "gpkg")
+# GeoJSON and GeoPackage carry the position in the geometry; the id is the feature id in GeoJSON.
+PROPERTY_COLUMNS = tuple(c for c in PUBLIC_COLUMNS if c not in ("id", "lon", "lat"))
+PROJECT_ATTRIBUTION = "Brussels initiatives map (open source)"
+
+
+def public_records(records: pd.DataFrame) -> pd.DataFrame:
+    """The public columns only, in schema order; coordinates rounded to about 1 cm."""
+    frame = records.reindex(columns=list(PUBLIC_COLUMNS))
+    for name in ("lon", "lat"):
+        frame[name] = pd.to_numeric(frame[name]).round(COORDINATE_DECIMALS)
+    return frame
+
+
+def licences(records: pd.DataFrame) -> list[dict[str, str]]:
+    """Each source in the records with its licence ("unknown" when none was given at import)."""
+    pairs = records.reindex(columns=["source_name", "licence"]).astype(object).fillna("").drop_duplicates()
+    return [
+        {"source": str(source), "licence": str(licence) or "unknown"}
+        for source, licence in sorted(pairs.itertuples(index=False, name=None))
+    ]
+
+
+def attribution(records: pd.DataFrame) -> str:
+    """The attribution line the licences ask for: initiative sources, then the boundary data."""
+    listed = "; ".join(f"{s['source']} ({s['licence']})" for s in licences(records))
+    boundaries = "; ".join(sources.attribution_lines())
+    return f"{PROJECT_ATTRIBUTION}. Initiatives: {listed or 'none'}. Reference data: {boundaries}."
+
+
+def to_geojson_dict(records: pd.DataFrame) -> dict[str, Any]:
+    """A FeatureCollection per RFC 7946: WGS84 lon/lat, the stable id as feature id, no `crs`.
+
+    Records without coordinates become features with a null geometry (RFC 7946, 3.2), so that
+    nothing is lost. Top-level `licence` and `attribution` members name the sources' licences.
+    """
+    frame = public_records(records)
+    features = []
+    for row in frame.to_dict("records"):
+        lon, lat = _value(row["lon"]), _value(row["lat"])
+        features.append(
+            {
+                "type": "Feature",
+                "id": row["id"],
+                "geometry": None if lon is None or lat is None else {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {c: _value(row[c]) for c in PROPERTY_COLUMNS},
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "licence": licences(frame),
+        "attribution": attribution(frame),
+        "features": features,
+    }
+
+
+def export(records: pd.DataFrame, fmt: Format, out_path: Path) -> int:
+    """Write `records` (public fields only) to `out_path` as `fmt`; returns how many were written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    out_path = Path(out_path)
+    frame = public_records(records)
+    with _replacing(out_path) as tmp:
+        if fmt == "geojson":
+            tmp.write_text(json.dumps(to_geojson_dict(frame), ensure_ascii=False, allow_nan=False), encoding="utf-8")
+        elif fmt == "csv":
+            frame.to_csv(tmp, index=False, encoding="utf-8")
+        else:
+            points = gpd.points_from_xy(frame["lon"], frame["lat"], crs="EPSG:4326")
+            geo = gpd.GeoDataFrame(frame.drop(columns=["lon", "lat"]), geometry=points)
+            geo.loc[frame["lon"].isna() | frame["lat"].isna(), "geometry"] = None
+            geo.to_file(
+                tmp,
+                driver="GPKG",
+                layer="initiatives",
+                engine="pyogrio",
+                layer_metadata={"licence": json.dumps(licences(frame)), "attribution": attribution(frame)},
+            )
+    return len(frame)
+
+
+def _value(value: Any) -> Any:
+    """A JSON-ready value: None for missing, plain int/float/str otherwise."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+@contextmanager
+def _replacing(out_path: Path) -> Iterator[Path]:
+    """A temporary path beside `out_path`, renamed onto it only when writing succeeded."""
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{out_path.stem}-", suffix=out_path.suffix, dir=out_path.parent)
+    os.close(handle)
+    tmp = Path(name)
+    tmp.unlink()  # the writers create the file themselves (GDAL refuses to overwrite an empty one)
+    try:
+        yield tmp
+        os.replace(tmp, out_path)
+    finally:
+        tmp.unlink(missing_ok=True)

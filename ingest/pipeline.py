@@ -1,0 +1,236 @@
+"""Import one file into the store: read → validate → geocode → join → upsert, losing nothing.
+
+Every stage before the write works in memory; the write is one transaction. So a failure or a
+Ctrl-C anywhere leaves the store as it was, and a failed import changes nothing. Rows that cannot
+be placed are kept as `pending` with their reason; rows outside the 19 communes too.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from errors import ConfigurationError
+from geo.join import load_join
+from ingest.readers import read_table
+from ingest.store import ImportRun, open_store
+from ingest.validate import Rejection, validate
+from settings import Settings
+
+try:
+    from geo.geocode import geocode as _geocode_addresses
+except ImportError:  # the geocoder is its own issue; until it lands only geocoder="none" works
+    _geocode_addresses = None
+
+GEOCODERS: tuple[str, ...] = ("offline", "online", "none")
+STAGES: tuple[str, ...] = ("read", "validate", "geocode", "join", "write")
+OUTSIDE_REGION = "outside the Brussels region"
+NOT_GEOCODED = "not geocoded"
+STILL_OPEN = ("published", "pending")  # statuses the join may change (not rejected nor duplicate)
+# A geocoder takes the rows to place (address columns) and returns, row for row, at least
+# lon, lat, geocode_source, geocode_precision, geocode_score and geocode_note.
+Geocoder = Callable[[pd.DataFrame, Settings], pd.DataFrame]
+Progress = Callable[[str], None]
+REPORT_COLUMNS = ("source_row", "id", "name", "outcome", "status", "reason")
+
+
+@dataclass
+class ImportReport:
+    """What an import did, per row and in total; `to_csv` writes the per-row list."""
+
+    path: Path
+    source_name: str
+    dry_run: bool
+    rows: pd.DataFrame  # REPORT_COLUMNS, one row per non-empty source row
+    rejections: list[Rejection] = field(default_factory=list)
+    skipped_empty: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage
+
+    def _count(self, column: str, value: str) -> int:
+        return int((self.rows[column] == value).sum())
+
+    @property
+    def new(self) -> int:
+        return self._count("outcome", "new")
+
+    @property
+    def updated(self) -> int:
+        return self._count("outcome", "updated")
+
+    @property
+    def unchanged(self) -> int:
+        return self._count("outcome", "unchanged")
+
+    @property
+    def needs_review(self) -> int:
+        return self._count("status", "pending")
+
+    @property
+    def rejected(self) -> int:
+        return self._count("status", "rejected")
+
+    @property
+    def duplicates(self) -> int:
+        return self._count("status", "duplicate")
+
+    def reasons(self) -> pd.Series:
+        """How many rows gave each reason (rows not published), most frequent first."""
+        held = self.rows[self.rows["status"] != "published"]
+        return held["reason"].fillna("").value_counts()
+
+    def summary(self) -> str:
+        """The few lines the CLI prints at the end."""
+        verb = "would be" if self.dry_run else "were"
+        lines = [
+            f"{self.path}: {len(self.rows)} rows as source {self.source_name!r}"
+            + (f" ({self.skipped_empty} empty rows skipped)" if self.skipped_empty else "")
+            + (" — dry run, nothing written" if self.dry_run else ""),
+            f"  new {self.new}, updated {self.updated}, unchanged {self.unchanged} ({verb} stored)",
+            f"  needs review (pending) {self.needs_review}, rejected {self.rejected}, duplicates {self.duplicates}",
+        ]
+        lines += [f"    {count:>6}  {reason or '(no reason)'}" for reason, count in self.reasons().items()]
+        fixed = [r for r in self.rejections if r.field is not None and r.field != "name"]
+        if fixed:
+            lines.append(f"  {len(fixed)} field values dropped or corrected (see --report for each row)")
+        return "\n".join(lines)
+
+    def to_csv(self, path: Path) -> None:
+        """The per-row list: source row, id, outcome (new/updated/unchanged), status, reason."""
+        self.rows.to_csv(path, index=False, encoding="utf-8")
+
+
+def import_file(
+    path: Path,
+    settings: Settings,
+    *,
+    source_name: str | None = None,
+    licence: str = "",
+    column_map: dict[str, str] | None = None,
+    dry_run: bool = False,
+    geocoder: str | Geocoder = "none",
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import `path` into the store of `settings`; every row ends up stored with its status.
+
+    `source_name` defaults to the file name without extension: with the row's key it makes
+    the stable id, so re-importing a file under the same name updates in place. `geocoder` is
+    "offline", "online", "none" or a function (see `Geocoder`). Raises InputFileError for an
+    unreadable file and ConfigurationError for an unavailable geocoder, before anything is written.
+    """
+    path = Path(path)
+    source_name = source_name or path.stem
+    place = _geocoder(geocoder)
+    stages = _Stages(progress)
+    with stages("read"):
+        raw = read_table(path, column_map)
+    with stages("validate"):
+        checked = validate(raw, source_name, licence)
+        records = checked.records
+    with stages("geocode"):
+        if place is not None:
+            records = geocode_missing(records, settings, place)
+    with stages("join"):
+        records = join_regions(records, settings)
+    with stages("write"), open_store(settings) as store:
+        status = records["status"]
+        run = ImportRun(source_name, str(path), int((status == "rejected").sum()), int((status == "pending").sum()))
+        summary = store.upsert(records, import_run=run, dry_run=dry_run)
+    rows = pd.DataFrame(
+        {
+            "source_row": records["source_row"],
+            "id": summary.ids,
+            "name": records["name"],
+            "outcome": summary.outcomes,
+            "status": records["status"],
+            "reason": records["status_reason"],
+        },
+        columns=list(REPORT_COLUMNS),
+    )
+    seconds = {**stages.seconds, "total": sum(stages.seconds.values())}
+    return ImportReport(path, source_name, dry_run, rows, checked.rejections, checked.skipped_empty, seconds)
+
+
+class _Stages:
+    """Times each stage and tells `progress` when one starts."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        if self.progress is not None:
+            self.progress(name)
+        start = time.perf_counter()
+        yield
+        self.seconds[name] = time.perf_counter() - start
+
+
+def _geocoder(geocoder: str | Geocoder) -> Geocoder | None:
+    """The function that places rows without coordinates, or None for "none"."""
+    if callable(geocoder):
+        return geocoder
+    if geocoder not in GEOCODERS:
+        raise ConfigurationError(f"unknown geocoder {geocoder!r}: use one of {', '.join(GEOCODERS)}")
+    if geocoder == "none":
+        return None
+    if _geocode_addresses is None:
+        raise ConfigurationError(f"the {geocoder} geocoder is not installed yet (geo.geocode): use --geocoder none")
+    online = geocoder == "online"
+    return lambda addresses, settings: _geocode_addresses(addresses, settings, online=online)
+
+
+def geocode_missing(records: pd.DataFrame, settings: Settings, geocoder: Geocoder) -> pd.DataFrame:
+    """Place the pending rows that have no coordinates; the ones placed become `published`."""
+    todo = records.index[(records["status"] == "pending") & records["lon"].isna()]
+    if todo.empty:
+        return records
+    found = geocoder(records.loc[todo, ["street", "housenumber", "postcode", "locality"]], settings)
+    found.index = todo
+    placed = todo[found["lon"].notna().to_numpy() & found["lat"].notna().to_numpy()]
+    records = records.copy()
+    for column in ("lon", "lat", "geocode_source", "geocode_precision", "geocode_score"):
+        records.loc[placed, column] = found.loc[placed, column]
+    records.loc[placed, "status"] = "published"
+    records.loc[placed, "status_reason"] = _without(records.loc[placed, "status_reason"], NOT_GEOCODED)
+    note = found["geocode_note"].where(found["geocode_note"].notna(), "")
+    records.loc[placed, "status_reason"] = _with(records.loc[placed, "status_reason"], note.loc[placed])
+    unplaced = todo.difference(placed)
+    records.loc[unplaced, "status_reason"] = _with(records.loc[unplaced, "status_reason"], note.loc[unplaced])
+    return records
+
+
+def join_regions(records: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Fill commune, quartier and sector codes; published rows outside the region become pending."""
+    located = load_join(settings.data_dir).locate(records["lon"].to_numpy(float), records["lat"].to_numpy(float))
+    records = records.copy()
+    for column in ("nis_code", "quartier_code", "sector_code"):
+        records[column] = located[column].astype(object).where(located[column].notna(), None).to_numpy()
+    status = records["status"].to_numpy()
+    outside = records["lon"].notna().to_numpy() & ~located["in_region"].to_numpy() & np.isin(status, STILL_OPEN)
+    records.loc[outside, "status"] = "pending"
+    records.loc[outside, "status_reason"] = _with(records.loc[outside, "status_reason"], OUTSIDE_REGION)
+    return records
+
+
+def _with(reasons: pd.Series, note: str | pd.Series) -> pd.Series:
+    """Reasons with `note` appended ("a; b"), empty notes ignored."""
+    note = pd.Series(note, index=reasons.index) if isinstance(note, str) else note.astype(object)
+    has_reason = reasons.notna() & (reasons != "")
+    has_note = note.notna() & (note != "")
+    joined = np.where(has_reason & has_note, reasons.astype(str) + "; " + note.astype(str), None)
+    joined = np.where(has_reason & ~has_note, reasons, joined)
+    joined = np.where(~has_reason & has_note, note, joined)
+    return pd.Series(joined, index=reasons.index, dtype=object)
+
+
+def _without(reasons: pd.Series, note: str) -> pd.Series:
+    """Reasons with one "; "-separated note removed."""
+    kept = reasons.fillna("").map(lambda text: "; ".join(p for p in text.split("; ") if p and p != note))
+    return kept.where(kept != "", None).astype(object)
