@@ -162,10 +162,17 @@ CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
 def normalise_text(text: str) -> str:
     """Lower case, no accents, punctuation and '_' as single spaces: 'Cohésion_sociale!' -> 'cohesion sociale'."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.split(r"[^0-9a-z]+", plain)).strip()
+    plain = (
+        text.lower()
+        if text.isascii()
+        else unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    )
+    return _NON_ALNUM.sub(" ", plain).strip()
 
 
 def _synonym_index() -> dict[str, str]:

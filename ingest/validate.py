@@ -14,6 +14,7 @@ re-reading the same file gives the same keys.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,7 +23,7 @@ import pandas as pd
 
 from geo.crs import lambert2008_to_wgs84, to_wgs84
 from ingest.readers import CANONICAL_COLUMNS, RawTable
-from ingest.schema import RECORD_COLUMNS, category_of
+from ingest.schema import RECORD_COLUMNS, category_of, normalise_text
 
 LIMITS: dict[str, int] = {
     "source_key": 200,
@@ -46,14 +47,16 @@ WGS84_BELGIUM = (2.0, 7.0, 49.0, 52.0)
 LAMBERT72_BELGIUM = (10_000.0, 320_000.0, 10_000.0, 320_000.0)
 LAMBERT2008_BELGIUM = (500_000.0, 820_000.0, 500_000.0, 820_000.0)
 
-_URL = r"(?i)^https?://[^\s/?#]+\.[^\s/?#]+\S*$"
-_BARE_DOMAIN = r"(?i)^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?$"
-_EMAIL = r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?![\w-])"
-_POSTCODE_LOCALITY = r"(?:^|[\s,]+)(?:B-?\s*)?(?P<postcode>[1-9]\d{3})\s+(?P<locality>[^\d,][^,]*?)\s*$"
-_STREET_NUMBER = (
-    r"^(?P<street>[^,]*?[^\d\s,][^,]*?)[\s,]+(?P<housenumber>\d+[^\s,]*(?:\s+(?:bte|bus|boite|b)\.?\s*\S+)?)$"
+_URL = re.compile(r"(?i)^https?://[^\s/?#]+\.[^\s/?#]+\S*$")
+_BARE_DOMAIN = re.compile(r"(?i)^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?$")
+_EMAIL = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?![\w-])")
+_POSTCODE = re.compile(r"(?<!\d)([1-9]\d{3})(?!\d)")
+# "[number] street [number] [, [B-]postcode locality]", e.g. "Rue Haute 12 bte 3, 1000 Bruxelles", "12 rue Haute".
+_ADDRESS = re.compile(
+    r"^(?:(?P<number_first>\d+[^\s,]*)[\s,]+)?(?P<street>[^\d\s,][^,]*?)"
+    r"(?:[\s,]+(?P<housenumber>\d+[^\s,]*(?:\s+(?:bte|bus|boite|b)\.?\s*[^\s,]+)?))?"
+    r"(?:[\s,]+(?:B-?\s*)?(?P<postcode>[1-9]\d{3})\s+(?P<locality>[^\d,][^,]*?))?[\s,]*$"
 )
-_NUMBER_STREET = r"^(?P<housenumber>\d+[^\s,]*)[\s,]+(?P<street>[^\d\s,].*)$"
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
     table["name"] = _coalesce(table, ("name", "name_fr", "name_nl", "name_en"))
     _apply_limits(table, problems)
     _split_address(table)
-    table["postcode"] = _normalise_postcode(table["postcode"])
+    table["postcode"] = _per_unique(table["postcode"], _postcode)
     table["website"] = _check_websites(table["website"], problems)
     table["contact"] = _check_contacts(table["contact"], problems)
     category, unrecognised = _categorise(table["category"])
@@ -197,18 +200,13 @@ def _excerpt(value: object) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
 
 
-def _per_unique(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
-    """`transform` (vectorised, None stays None) applied once per distinct value: files repeat a lot."""
+def _per_unique(values: pd.Series, convert: Callable[[str], object]) -> pd.Series:
+    """`convert` applied once per distinct non-missing value (files repeat a lot); missing stays None."""
     codes, uniques = pd.factorize(values)
-    done = np.append(transform(pd.Series(uniques, dtype=object)).to_numpy(dtype=object), None)
+    done = np.empty(len(uniques) + 1, dtype=object)
+    for i, value in enumerate(uniques):
+        done[i] = convert(value)
     return pd.Series(done[codes], index=values.index, dtype=object)
-
-
-def _trim(values: pd.Series, collapse: bool) -> pd.Series:
-    values = values.str.strip()
-    if collapse:
-        values = values.str.replace(r"\s+", " ", regex=True)
-    return values.where(values.notna() & (values != ""), None)
 
 
 def _trimmed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -218,16 +216,12 @@ def _trimmed(frame: pd.DataFrame) -> pd.DataFrame:
         if column not in frame:
             table[column] = pd.Series(None, index=table.index, dtype=object)
             continue
-        collapse = column not in ("description", "lon", "lat", "x", "y", "website", "contact")
         values = frame[column].astype(object).reset_index(drop=True)
-        table[column] = _per_unique(values, lambda v, c=collapse: _trim(v, c))
+        if column == "description":
+            table[column] = _per_unique(values, lambda v: v.strip() or None)
+        else:
+            table[column] = _per_unique(values, lambda v: " ".join(v.split()) or None)
     return table
-
-
-def _normalised(values: pd.Series) -> pd.Series:
-    """`schema.normalise_text`, vectorised."""
-    plain = values.str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii").str.lower()
-    return plain.str.replace(r"[^0-9a-z]+", " ", regex=True).str.strip()
 
 
 def _coalesce(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
@@ -256,39 +250,36 @@ def _split_address(table: pd.DataFrame) -> None:
     todo = table["address"].notna()
     if not todo.any():
         return
-    codes, uniques = pd.factorize(table.loc[todo, "address"])
-    address = pd.Series(uniques, dtype=object)
-    tail = address.str.extract(_POSTCODE_LOCALITY)
-    rest = address.str.replace(_POSTCODE_LOCALITY, "", regex=True).str.strip(" ,")
-    street_first = rest.str.extract(_STREET_NUMBER)
-    number_first = rest.str.extract(_NUMBER_STREET)
-    street = street_first["street"].where(street_first["street"].notna(), number_first["street"])
-    street = street.where(street.notna(), rest.where(rest != "", None))
-    number = street_first["housenumber"].where(street_first["housenumber"].notna(), number_first["housenumber"])
-    for column, parsed in (
-        ("street", street),
-        ("housenumber", number),
-        ("postcode", tail["postcode"]),
-        ("locality", tail["locality"]),
-    ):
+    parts = _per_unique(table.loc[todo, "address"], _address_parts)
+    for i, column in enumerate(("street", "housenumber", "postcode", "locality")):
         current = table.loc[todo, column]
-        found = parsed.to_numpy(dtype=object)[codes]
-        table.loc[todo, column] = current.where(
-            current.notna(), pd.Series(found, index=current.index).where(pd.notna(found), None)
-        )
+        parsed = parts.map(lambda p, i=i: p[i], na_action="ignore")
+        table.loc[todo, column] = current.where(current.notna(), parsed)
 
 
-def _normalise_postcode(postcode: pd.Series) -> pd.Series:
-    """'B-1000', '1000 ' -> '1000'; a value without four digits is kept as given."""
-    digits = postcode.str.extract(r"(?<!\d)([1-9]\d{3})(?!\d)", expand=False)
-    return postcode.where(digits.isna(), digits).astype(object)
+def _address_parts(address: str) -> tuple[str | None, ...]:
+    """(street, housenumber, postcode, locality) of one address; "1000 Bruxelles" is a postcode and locality."""
+    match = _ADDRESS.match(address)
+    if not match:
+        return (address, None, None, None)
+    number_first, street, number, postcode, locality = match.groups()
+    if number_first and not number and not postcode and re.fullmatch(r"[1-9]\d{3}", number_first):
+        return (None, None, number_first, street)
+    return (street, number or number_first, postcode, locality)
 
 
-def _website(values: pd.Series) -> pd.Series:
-    first = values.str.extract(r"^([^\s;]+)", expand=False)
-    bare = first.str.match(_BARE_DOMAIN).fillna(False).astype(bool)
-    url = first.where(~bare, "https://" + first.fillna(""))
-    return url.where(url.str.match(_URL).fillna(False).astype(bool), None)
+def _postcode(text: str) -> str:
+    """'B-1000', '1000.0' -> '1000'; a value without four digits is kept as given."""
+    match = _POSTCODE.search(text)
+    return match.group(1) if match else text
+
+
+def _website(text: str) -> str | None:
+    """The first address of the text as an http(s) URL (a bare domain gets https://), else None."""
+    first = text.split(";")[0].split()[0] if text.strip(" ;") else ""
+    if _BARE_DOMAIN.match(first):
+        first = "https://" + first
+    return first if _URL.match(first) else None
 
 
 def _check_websites(website: pd.Series, problems: _Problems) -> pd.Series:
@@ -303,8 +294,7 @@ def _check_websites(website: pd.Series, problems: _Problems) -> pd.Series:
 
 def _check_contacts(contact: pd.Series, problems: _Problems) -> pd.Series:
     """A contact with '@' must hold a valid e-mail address; other contacts (phone, person) are kept."""
-    bad = _per_unique(contact, lambda v: v.str.contains("@", regex=False) & ~v.str.contains(_EMAIL, regex=True))
-    bad = bad.fillna(False).astype(bool)
+    bad = _per_unique(contact, lambda v: "@" in v and not _EMAIL.search(v)).fillna(False).astype(bool)
     problems.reject(bad, "contact", "not a valid e-mail address", contact)
     return contact.where(~bad, None)
 
@@ -318,12 +308,15 @@ def _categorise(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _number(values: pd.Series, column: str, problems: _Problems) -> pd.Series:
-    """Parse decimals ('4,3525', '148 855.2'); a non-number is reported and treated as missing."""
-    cleaned = values.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
-    numbers = pd.to_numeric(cleaned, errors="coerce").astype(float)
-    bad = values.notna() & (numbers.isna() | ~np.isfinite(numbers))
-    problems.reject(bad, column, "not a number", values)
-    return numbers.where(~bad)
+    """Parse decimals, with commas ('4,3525') or spaces ('148 855'); a non-number is reported, then missing."""
+    numbers = pd.to_numeric(values, errors="coerce").astype(float)
+    retry = values.notna() & numbers.isna()
+    if retry.any():
+        cleaned = values[retry].str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
+        numbers[retry] = pd.to_numeric(cleaned, errors="coerce").astype(float)
+    numbers = numbers.where(np.isfinite(numbers))
+    problems.reject(values.notna() & numbers.isna(), column, "not a number", values)
+    return numbers
 
 
 def _inside(a: np.ndarray, b: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
@@ -384,8 +377,8 @@ def _duplicate_of(table: pd.DataFrame, content: list[str]) -> pd.Series:
 
 def _source_keys(table: pd.DataFrame, explicit: bool) -> tuple[pd.Series, pd.Series]:
     """The key per row (see module docstring) and, for an explicit id seen before, that row's number."""
-    place = table["postcode"].where(table["postcode"].notna(), _per_unique(table["locality"], _normalised))
-    derived = _per_unique(table["name"], _normalised).fillna("") + "|" + place.fillna("")
+    place = table["postcode"].where(table["postcode"].notna(), _per_unique(table["locality"], normalise_text))
+    derived = _per_unique(table["name"], normalise_text).fillna("") + "|" + place.fillna("")
     key = table["source_key"].where(table["source_key"].notna(), derived) if explicit else derived
     repeat = key.groupby(key.to_numpy()).cumcount()
     first = table["source_row"].groupby(key.to_numpy()).transform("first")
