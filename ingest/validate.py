@@ -61,7 +61,8 @@ _ADDRESS = re.compile(
 
 @dataclass(frozen=True)
 class Rejection:
-    """A problem in one row: `field` None means the whole row; else only that field was dropped."""
+    """A problem in one row. `field` None (duplicate) or "name" (no usable name): the record is not
+    published; any other field: only that value was dropped and the record kept."""
 
     source_row: int
     field: str | None
@@ -107,7 +108,7 @@ def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
     problems.reject(is_duplicate, None, "duplicate of row " + duplicate_of.astype("Int64").astype(str))
     source_key, same_key_as = _source_keys(table, explicit="source_key" in raw.frame.columns)
     clash = same_key_as.notna() & ~is_duplicate & ~no_name
-    problems.reject(clash, "source_key", "same id as row " + same_key_as.astype("Int64").astype(str))
+    problems.reject(clash, None, "same id as row " + same_key_as.astype("Int64").astype(str))
 
     placed = lon.notna()
     status = np.select(
