@@ -7,9 +7,14 @@ import dataclasses
 import sys
 from pathlib import Path
 
+from tqdm import tqdm
+
 import settings
-from errors import BimError
+from errors import BimError, ConfigurationError
 from geo import reference
+from ingest import export, pipeline
+from ingest.schema import STATUSES
+from ingest.store import open_store
 
 
 def _reference(args: argparse.Namespace) -> None:
@@ -28,6 +33,53 @@ def _reference(args: argparse.Namespace) -> None:
     )
 
 
+def _column_map(pairs: list[str]) -> dict[str, str] | None:
+    """--map SRC=DST pairs as {source header: canonical name}."""
+    if not pairs:
+        return None
+    bad = [p for p in pairs if "=" not in p]
+    if bad:
+        raise ConfigurationError(f"--map {bad[0]!r}: write it as SOURCE_HEADER=canonical_name")
+    return dict(p.split("=", 1) for p in pairs)
+
+
+def _import(args: argparse.Namespace) -> None:
+    config = settings.load()
+    with tqdm(total=len(pipeline.STAGES), unit="stage", bar_format="{desc:<10}{bar}| {n}/{total}") as bar:
+
+        def progress(stage: str) -> None:
+            bar.set_description_str(stage)
+            bar.update(pipeline.STAGES.index(stage) - bar.n)
+
+        report = pipeline.import_file(
+            Path(args.file),
+            config,
+            source_name=args.source,
+            licence=args.licence,
+            column_map=_column_map(args.map),
+            dry_run=args.dry_run,
+            geocoder=args.geocoder,
+            progress=progress,
+        )
+        bar.update(bar.total - bar.n)
+    if args.report:
+        report.to_csv(Path(args.report))
+    print(report.summary())
+    if args.report:
+        print(f"Per-row report: {args.report}")
+
+
+def _export(args: argparse.Namespace) -> None:
+    with open_store(settings.load()) as store:
+        records = store.read(
+            status=None if args.status == "all" else args.status,
+            nis_codes=args.commune or None,
+            categories=args.category or None,
+        )
+    count = export.export(records, args.format, Path(args.out))
+    print(f"{count} initiatives written to {args.out} ({args.format}).")
+
+
 def parser() -> argparse.ArgumentParser:
     """The CLI's argument parser, one sub-command per task."""
     main = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
@@ -40,6 +92,28 @@ def parser() -> argparse.ArgumentParser:
         "--download", action="store_true", help="download the official files, ignoring any source folder"
     )
     ref.set_defaults(run=_reference)
+
+    imp = commands.add_parser("import", help="import a CSV, XLSX or GeoJSON file of initiatives into the store")
+    imp.add_argument("file", help="the file to import")
+    imp.add_argument("--source", help="source name, part of each record's stable id (default: the file name)")
+    imp.add_argument("--licence", default="", help="licence of the source's data, e.g. 'ODbL 1.0'")
+    imp.add_argument("--dry-run", action="store_true", help="read, check and count, but write nothing")
+    imp.add_argument("--report", help="write the per-row outcome, status and reason to this CSV file")
+    imp.add_argument(
+        "--geocoder", choices=pipeline.GEOCODERS, default="none", help="place rows without coordinates (default: none)"
+    )
+    imp.add_argument("--map", nargs="+", default=[], metavar="SRC=DST", help="map a source column onto a record field")
+    imp.set_defaults(run=_import)
+
+    exp = commands.add_parser("export", help="export initiatives (published by default) without private fields")
+    exp.add_argument("--format", choices=export.FORMATS, required=True)
+    exp.add_argument("--out", required=True, help="the file to write")
+    exp.add_argument("--commune", action="append", metavar="NIS", help="only this commune (repeatable)")
+    exp.add_argument("--category", action="append", help="only this category key (repeatable)")
+    exp.add_argument(
+        "--status", choices=(*STATUSES, "all"), default="published", help="which status (default: published)"
+    )
+    exp.set_defaults(run=_export)
     return main
 
 
