@@ -47,7 +47,15 @@ data/boroughs/build.json: | $(VENV)/.installed
 reference: setup
 	$(PY) -m ingest reference
 
-run: setup assets data/boroughs/build.json
+# Demo data: the 375 OpenStreetMap community places of the source folder, imported into the store
+# once (a re-import changes nothing). Skipped when there is no source folder.
+DEMO_FILE := $(BIM_SOURCE_DIR)/initiatives/brussels_osm_community_places.geojson
+DEMO_STAMP := $(if $(BIM_SOURCE_DIR),data/demo-import.stamp,)
+data/demo-import.stamp: $(DEMO_FILE) data/boroughs/build.json
+	$(PY) -m ingest import "$(DEMO_FILE)" --source osm_community_places --licence "ODbL 1.0 – © OpenStreetMap contributors"
+	touch $@
+
+run: setup assets data/boroughs/build.json $(DEMO_STAMP)
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
