@@ -1,22 +1,27 @@
-"""Streamlit entry point: the map of citizen initiatives in the 19 communes of Brussels."""
+"""Streamlit entry point: language, navigation and the page registry (pages live in pages/)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-import settings
-from geo import reference
+from i18n import t
+from ui import state
 
 st.set_page_config(page_title="Brussels initiatives map", page_icon="🗺️", layout="wide")
 
+# (section, file, title key, icon, URL path). Contribution and moderation pages join here.
+PAGES: list[tuple[str, str, str, str, str]] = [
+    ("nav.explore", "pages/map.py", "page.map", "🗺️", "map"),
+    ("nav.explore", "pages/coverage.py", "page.coverage", "📊", "coverage"),
+    ("nav.explore", "pages/commune.py", "page.commune", "🏛️", "commune"),
+    ("nav.data", "pages/data.py", "page.data", "⬇️", "data"),
+]
 
-@st.cache_data(show_spinner=False)
-def _communes() -> reference.Reference:
-    return reference.load(settings.load().data_dir)
-
-
-st.title("Brussels initiatives map")
-built = _communes()
-st.write(f"{len(built.communes)} communes, {len(built.quartiers)} quartiers, {len(built.sectors)} statistical sectors.")
-st.dataframe(built.communes.drop(columns="geometry"), hide_index=True, use_container_width=True)
-st.caption(" · ".join(built.metadata["attribution"]))
+lang = state.language()
+sections: dict[str, list[st.Page]] = {}
+for section, path, title, icon, url_path in PAGES:
+    page = st.Page(path, title=t(title, lang), icon=icon, url_path=url_path, default=path == PAGES[0][1])
+    sections.setdefault(t(section, lang), []).append(page)
+current = st.navigation(sections)
+state.language_selector(lang)
+current.run()

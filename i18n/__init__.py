@@ -1,0 +1,63 @@
+"""FR/NL/EN strings: every label and message of the app, category labels and commune names.
+
+`t(key, lang)` looks a message up in `i18n.messages.MESSAGES`; category labels come from
+`ingest.schema.CATEGORIES`, commune names from `data/boroughs/communes.csv`.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from geo.reference import commune_names as _commune_table
+from i18n.messages import MESSAGES
+from ingest.schema import CATEGORIES
+
+LANGUAGES: tuple[str, ...] = ("fr", "nl", "en")
+DEFAULT_LANGUAGE = "fr"
+LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The message `key` in `lang` (FR when `lang` is unknown), formatted with `values`."""
+    text = MESSAGES[key].get(lang, MESSAGES[key][DEFAULT_LANGUAGE])
+    return text.format(**values) if values else text
+
+
+def category_label(key: str, lang: str) -> str:
+    """A category's label in `lang`; an unknown key is shown as is."""
+    category = CATEGORIES.get(key)
+    return category.label(lang) if category else key
+
+
+@functools.cache
+def _names() -> dict[str, dict[str, str]]:
+    table = _commune_table()
+    return {lang: dict(zip(table["nis_code"], table[f"name_{lang}"], strict=True)) for lang in LANGUAGES}
+
+
+def commune_names(lang: str) -> dict[str, str]:
+    """NIS code -> commune name in `lang`, in NIS-code order (all 19 communes)."""
+    return _names().get(lang, _names()[DEFAULT_LANGUAGE])
+
+
+def commune_name(nis_code: object, lang: str) -> str:
+    """One commune's name in `lang` ("" for a missing or unknown code)."""
+    return commune_names(lang).get(str(nis_code), "")
+
+
+def browser_language(accept_language: str | None) -> str:
+    """The first of our languages in an Accept-Language header (by q-value), else FR."""
+    ranked = []
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        ranked.append((-quality, position, tag.strip().lower().split("-")[0]))
+    for _, _, lang in sorted(ranked):
+        if lang in LANGUAGES:
+            return lang
+    return DEFAULT_LANGUAGE

@@ -1,0 +1,128 @@
+"""Commune report card: one commune against the regional median, its categories, gaps and neighbours."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import settings
+from errors import BimError
+from geo import coverage
+from i18n import category_label, commune_name, commune_names, t
+from ui import data, maps, state
+
+lang = st.session_state[state.LANG_KEY]
+config = settings.load()
+names = commune_names(lang)
+st.title(t("commune.title", lang))
+
+state.init_value("commune_nis", "commune", next(iter(names)), names)
+st.selectbox(t("commune.choose", lang), list(names), format_func=names.__getitem__, key="commune_nis")
+state.write_param("commune_nis", "commune")
+nis_code = st.session_state["commune_nis"]
+
+try:
+    layers = data.layers(config.data_dir)
+    count = data.published_count(config)
+    stats = data.statistics(config.data_dir, config.database_url, count, ())
+    records = data.published(config)
+except BimError as exc:
+    st.error(t("app.unavailable", lang, error=exc))
+    st.stop()
+report = coverage.commune_report(nis_code, stats, layers.sectors_projected, records)
+
+
+def formatted(value: float, metric: str) -> str:
+    if metric.startswith("share_"):
+        return f"{value * 100:.1f} %"
+    return f"{value:,.0f}" if metric == "initiatives" else f"{value:,.2f}"
+
+
+st.subheader(t("commune.figures", lang, commune=names[nis_code]))
+for column, (metric, row) in zip(st.columns(len(report.figures)), report.figures.iterrows(), strict=True):
+    delta = row["vs_median"] * (100 if metric.startswith("share_") else 1)
+    column.metric(
+        t(f"metric.{metric}", lang),
+        formatted(row["commune"], metric),
+        delta=f"{delta:+,.1f}{' pt' if metric.startswith('share_') else ''} {t('commune.vs_median', lang)}",
+        delta_color="normal",
+        help=t(
+            "commune.median_help",
+            lang,
+            median=formatted(row["median"], metric),
+            region=formatted(row["region"], metric),
+        ),
+    )
+
+st.subheader(t("commune.categories_title", lang))
+categories = report.categories.assign(category=report.categories["category"].map(lambda k: category_label(k, lang)))
+st.dataframe(
+    categories,
+    column_config={
+        "category": t("column.category", lang),
+        "initiatives": t("metric.initiatives", lang),
+        "share": st.column_config.NumberColumn(t("column.share", lang), format="percent"),
+        "regional_share": st.column_config.NumberColumn(t("column.regional_share", lang), format="percent"),
+    },
+    hide_index=True,
+    use_container_width=True,
+)
+
+st.subheader(t("commune.gaps_title", lang, radius=coverage.GAP_RADIUS_M))
+gaps = report.gaps.assign(residents=report.gaps["population"].astype(int)).drop(columns="geometry")
+st.caption(
+    t("commune.gaps_intro", lang, radius=coverage.GAP_RADIUS_M, n=len(gaps), residents=f"{gaps['residents'].sum():,}")
+)
+border = layers.communes_web[layers.communes_web["nis_code"] == nis_code]
+gap_shapes = layers.sectors_web[layers.sectors_web["sector_code"].isin(gaps["sector_code"])].merge(
+    gaps[["sector_code", "residents"]], on="sector_code"
+)
+centre = border.geometry.iloc[0].representative_point()
+m = maps.base_map(config, location=(centre.y, centre.x), zoom=13)
+maps.add_commune_borders(m, border, lang)
+maps.add_sectors(
+    m, gap_shapes, "#d62728", ["name_fr", "name_nl", "residents"], ["FR", "NL", t("column.residents", lang)]
+)
+maps.add_initiatives(m, pd.concat([records[records["nis_code"] == nis_code], report.across_border]), lang, names)
+maps.show(m, key="commune_map", height=460)
+gap_columns = {
+    "sector_code": t("column.sector", lang),
+    f"name_{'nl' if lang == 'nl' else 'fr'}": t("column.name", lang),
+    "residents": t("column.residents", lang),
+    "nearest_initiative_m": st.column_config.NumberColumn(t("column.nearest_m", lang), format="%.0f"),
+}
+if gaps.empty:
+    st.success(t("commune.no_gaps", lang, radius=coverage.GAP_RADIUS_M))
+else:
+    st.dataframe(gaps[list(gap_columns)], column_config=gap_columns, hide_index=True, use_container_width=True)
+
+st.subheader(t("commune.across_title", lang, radius=coverage.BORDER_RADIUS_M))
+across = report.across_border.assign(
+    category=report.across_border["category"].map(lambda k: category_label(k, lang)),
+    commune=report.across_border["nis_code"].map(lambda c: commune_name(c, lang) or t("commune.outside_region", lang)),
+)
+across_columns = {
+    "name": t("column.name", lang),
+    "category": t("column.category", lang),
+    "commune": t("column.commune", lang),
+    "distance_m": st.column_config.NumberColumn(t("column.distance_m", lang), format="%.0f"),
+}
+if across.empty:
+    st.info(t("commune.no_across", lang))
+else:
+    st.dataframe(across[list(across_columns)], column_config=across_columns, hide_index=True, use_container_width=True)
+
+downloads = {
+    "figures": lambda: report.figures.to_csv().encode(),
+    "categories": lambda: report.categories.to_csv(index=False).encode(),
+    "gaps": lambda: gaps.to_csv(index=False).encode(),
+    "across": lambda: data.export_bytes(report.across_border, "csv"),
+}
+for column, (part, build) in zip(st.columns(len(downloads)), downloads.items(), strict=True):
+    column.download_button(
+        t(f"download.report_{part}", lang),
+        data=build,
+        file_name=f"commune-{nis_code}-{part}.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )

@@ -1,0 +1,129 @@
+"""Coverage page (town halls): per-commune initiatives, density and residents within reach."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import settings
+from errors import BimError
+from geo import coverage
+from i18n import category_label, commune_names, t
+from ingest.schema import CATEGORIES
+from ui import data, maps, safe, state
+
+lang = st.session_state[state.LANG_KEY]
+config = settings.load()
+metrics = coverage.metric_columns()
+st.title(t("coverage.title", lang))
+st.caption(t("coverage.intro", lang))
+
+state.init_value("coverage_metric", "metric", coverage.share_column(500), metrics)
+state.init_list("coverage_categories", "cat", CATEGORIES)
+left, right = st.columns(2)
+left.selectbox(t("coverage.metric", lang), metrics, format_func=lambda m: t(f"metric.{m}", lang), key="coverage_metric")
+right.multiselect(
+    t("coverage.categories", lang),
+    list(CATEGORIES),
+    format_func=lambda key: category_label(key, lang),
+    key="coverage_categories",
+    placeholder=t("map.filter_all", lang),
+)
+state.write_param("coverage_metric", "metric")
+state.write_param("coverage_categories", "cat")
+metric = st.session_state["coverage_metric"]
+categories = tuple(st.session_state["coverage_categories"])
+
+try:
+    layers = data.layers(config.data_dir)
+    stats = data.statistics(config.data_dir, config.database_url, data.published_count(config), categories)
+except BimError as exc:
+    st.error(t("app.unavailable", lang, error=exc))
+    st.stop()
+
+names = commune_names(lang)
+summary = coverage.regional_summary(stats)
+is_share = metric.startswith("share_")
+scale = 100 if is_share else 1
+
+
+def formatted(value: float, metric: str = metric) -> str:
+    """A metric's value as shown on the page (shares in percent)."""
+    if metric.startswith("share_"):
+        return f"{value * 100:.1f} %"
+    return f"{value:,.0f}" if metric == "initiatives" else f"{value:,.2f}"
+
+
+region_col, median_col = st.columns(2)
+region_col.metric(t("coverage.region", lang), formatted(summary.loc[metric, "region"]))
+median_col.metric(t("coverage.median", lang), formatted(summary.loc[metric, "median"]))
+
+st.subheader(t("coverage.map_title", lang, metric=t(f"metric.{metric}", lang)))
+values = stats.set_index("nis_code")[metric]
+colours, edges = maps.class_colours(values)
+shown = layers.communes_web.assign(
+    commune=layers.communes_web["nis_code"].map(names),
+    value=layers.communes_web["nis_code"].map(values).map(formatted),
+)
+m = maps.base_map(config)
+maps.add_choropleth(m, shown, colours, ["commune", "value"], [t("column.commune", lang), t(f"metric.{metric}", lang)])
+maps.show(m, key="coverage_map", height=460)
+legend = " ".join(
+    f'<span style="white-space:nowrap"><span style="color:{colour}">&#9632;</span> '
+    f"{safe.text(formatted(low))} – {safe.text(formatted(high))}</span>"
+    for colour, low, high in zip(maps.SEQUENTIAL_PALETTE, edges, edges[1:], strict=False)
+)
+st.html(f'<div class="bim-legend">{legend}</div>')
+
+st.subheader(t("coverage.chart_title", lang))
+chart = stats.assign(commune=stats["nis_code"].map(names), value=stats[metric] * scale)
+st.bar_chart(chart.sort_values("value"), x="commune", y="value", horizontal=True, x_label="", y_label="")
+
+st.subheader(t("coverage.table_title", lang))
+table = stats.drop(columns="geometry").assign(commune=stats["nis_code"].map(names))
+column_config = {
+    "commune": t("column.commune", lang),
+    "population": st.column_config.NumberColumn(t("column.population", lang), format="localized"),
+    "area_km2": st.column_config.NumberColumn(t("column.area_km2", lang), format="%.2f"),
+    "initiatives": t("metric.initiatives", lang),
+    "per_10k_residents": st.column_config.NumberColumn(t("metric.per_10k_residents", lang), format="%.2f"),
+    "per_km2": st.column_config.NumberColumn(t("metric.per_km2", lang), format="%.2f"),
+    **{
+        coverage.share_column(r): st.column_config.NumberColumn(
+            t(f"metric.{coverage.share_column(r)}", lang), format="percent"
+        )
+        for r in coverage.RADII_M
+    },
+    **{coverage.category_column(k): category_label(k, lang) for k in CATEGORIES},
+}
+st.dataframe(table[list(column_config)], column_config=column_config, hide_index=True, use_container_width=True)
+regional = summary.rename(index=lambda m: t(f"metric.{m}", lang)).rename(
+    columns={"region": t("coverage.region", lang), "median": t("coverage.median", lang)}
+)
+st.dataframe(regional.style.format("{:,.3f}"), use_container_width=True)
+
+with st.expander(t("coverage.method_title", lang)):
+    st.markdown(
+        t(
+            "coverage.method",
+            lang,
+            sector_year=layers.reference.metadata.get("sector_population_year", "?"),
+            commune_year=layers.reference.metadata.get("commune_population_year", "?"),
+        )
+    )
+
+left, right = st.columns(2)
+attribution = layers.reference.metadata.get("attribution", [])
+left.download_button(
+    t("download.stats_csv", lang),
+    data=lambda: coverage.statistics_csv(stats),
+    file_name="commune-statistics.csv",
+    mime="text/csv",
+    on_click="ignore",
+)
+right.download_button(
+    t("download.stats_geojson", lang),
+    data=lambda: coverage.statistics_geojson(stats, attribution),
+    file_name="commune-statistics.geojson",
+    mime="application/geo+json",
+    on_click="ignore",
+)

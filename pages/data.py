@@ -1,0 +1,74 @@
+"""Data & sources page (analysts): downloads of everything published, licences and attribution."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import settings
+from errors import BimError
+from geo import coverage
+from i18n import t
+from ingest import export
+from ui import data, state
+
+lang = st.session_state[state.LANG_KEY]
+config = settings.load()
+st.title(t("data.title", lang))
+st.markdown(t("data.intro", lang))
+
+try:
+    layers = data.layers(config.data_dir)
+    records = data.published(config)
+    stats = data.statistics(config.data_dir, config.database_url, data.published_count(config), ())
+except BimError as exc:
+    st.error(t("app.unavailable", lang, error=exc))
+    st.stop()
+attribution = layers.reference.metadata.get("attribution", [])
+
+st.subheader(t("data.initiatives_title", lang, n=f"{len(records):,}"))
+for column, fmt in zip(st.columns(3), export.FORMATS, strict=True):
+    column.download_button(
+        t(f"download.{fmt}", lang),
+        data=lambda fmt=fmt: data.export_bytes(records, fmt),
+        file_name=f"initiatives.{fmt}",
+        mime=data.MIME_TYPES[fmt],
+        on_click="ignore",
+        key=f"all_{fmt}",
+    )
+st.caption(t("data.initiatives_note", lang))
+licences = export.licences(records)
+if licences:
+    st.dataframe(licences, column_config={"source": t("column.source", lang), "licence": t("column.licence", lang)})
+
+st.subheader(t("data.statistics_title", lang))
+left, right = st.columns(2)
+left.download_button(
+    t("download.stats_csv", lang),
+    data=lambda: coverage.statistics_csv(stats),
+    file_name="commune-statistics.csv",
+    mime="text/csv",
+    on_click="ignore",
+)
+right.download_button(
+    t("download.stats_geojson", lang),
+    data=lambda: coverage.statistics_geojson(stats, attribution),
+    file_name="commune-statistics.geojson",
+    mime="application/geo+json",
+    on_click="ignore",
+)
+st.caption(t("data.cli", lang))
+
+st.subheader(t("data.attribution_title", lang))
+metadata = layers.reference.metadata
+st.markdown("\n".join(f"- {line}" for line in [*attribution, t("data.osm_line", lang)]))
+st.caption(
+    t(
+        "data.years",
+        lang,
+        commune_year=metadata.get("commune_population_year", "?"),
+        sector_year=metadata.get("sector_population_year", "?"),
+        built_at=metadata.get("built_at", "?"),
+    )
+)
+st.subheader(t("data.software_title", lang))
+st.markdown(t("data.software", lang))

@@ -1,0 +1,103 @@
+"""Map page (citizens): published initiatives on the map and in a list, filtered, shareable by URL."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import settings
+from errors import BimError
+from i18n import category_label, commune_name, commune_names, t
+from ingest.schema import CATEGORIES
+from ui import data, maps, safe, state
+
+LIST_PAGE_SIZE = 50
+
+lang = st.session_state[state.LANG_KEY]
+config = settings.load()
+st.title(t("map.title", lang))
+st.caption(t("map.intro", lang))
+
+try:
+    layers = data.layers(config.data_dir)
+    names = commune_names(lang)
+    state.init_list("map_categories", "cat", CATEGORIES)
+    state.init_list("map_communes", "commune", names)
+    state.init_value("map_text", "q")
+    left, middle, right = st.columns([2, 2, 1.5])
+    left.multiselect(
+        t("map.filter_categories", lang),
+        list(CATEGORIES),
+        format_func=lambda key: category_label(key, lang),
+        key="map_categories",
+        placeholder=t("map.filter_all", lang),
+    )
+    middle.multiselect(
+        t("map.filter_communes", lang),
+        list(names),
+        format_func=names.__getitem__,
+        key="map_communes",
+        placeholder=t("map.filter_all", lang),
+    )
+    right.text_input(t("map.filter_text", lang), key="map_text", help=t("map.filter_text_help", lang))
+    for key, param in (("map_categories", "cat"), ("map_communes", "commune"), ("map_text", "q")):
+        state.write_param(key, param)
+
+    shown, total = data.filtered(
+        config, st.session_state["map_categories"], st.session_state["map_communes"], st.session_state["map_text"]
+    )
+except BimError as exc:
+    st.error(t("app.unavailable", lang, error=exc))
+    st.stop()
+
+st.markdown(t("map.count", lang, shown=f"{len(shown):,}", total=f"{total:,}"))
+m = maps.base_map(config)
+maps.add_commune_borders(m, layers.communes_web, lang)
+maps.add_initiatives(m, shown, lang, names)
+maps.show(m, key="initiatives_map")
+unplaced = int((shown["lat"].isna() | shown["lon"].isna()).sum())
+if unplaced:
+    st.caption(t("map.unplaced", lang, n=unplaced))
+legend = " ".join(
+    f'<span style="white-space:nowrap"><span style="color:{c.colour}">&#9679;</span> '
+    f"{safe.text(category_label(key, lang))}</span>"
+    for key, c in CATEGORIES.items()
+)
+st.html(f'<div class="bim-legend" aria-label="{safe.text(t("map.legend", lang))}">{legend}</div>')
+st.caption(" · ".join([*layers.reference.metadata.get("attribution", []), t("data.osm_line", lang)]))
+
+st.subheader(t("map.list_title", lang))
+pages = max(1, -(-len(shown) // LIST_PAGE_SIZE))
+page = st.number_input(t("map.list_page", lang, pages=pages), 1, pages, 1) if pages > 1 else 1
+first = (page - 1) * LIST_PAGE_SIZE
+items = []
+for row in shown.iloc[first : first + LIST_PAGE_SIZE].itertuples(index=False):
+    address = " ".join(filter(None, (safe.text(v) for v in (row.street, row.housenumber, row.postcode, row.locality))))
+    link = safe.link_attribute(row.website)
+    facts = [
+        f"<strong>{safe.text(row.name)}</strong>",
+        safe.text(category_label(row.category, lang)),
+        safe.text(commune_name(row.nis_code, lang)),
+        address,
+        f'<a href="{link}" target="_blank" rel="noopener noreferrer">{link}</a>' if link else "",
+    ]
+    description = safe.text(row.description, maps.DESCRIPTION_CHARS)
+    items.append(
+        f"<li>{' · '.join(filter(None, facts))}{f'<br><small>{description}</small>' if description else ''}</li>"
+    )
+if items:
+    st.caption(t("map.list_showing", lang, first=first + 1, last=first + len(items), n=f"{len(shown):,}"))
+    st.html(f'<ol class="bim-list" start="{first + 1}">{"".join(items)}</ol>')
+else:
+    st.info(t("map.list_empty", lang))
+
+st.subheader(t("download.title_filtered", lang))
+columns = st.columns(3)
+for column, fmt in zip(columns, ("geojson", "csv", "gpkg"), strict=True):
+    column.download_button(
+        t(f"download.{fmt}", lang),
+        data=lambda fmt=fmt: data.export_bytes(shown, fmt),
+        file_name=f"initiatives.{fmt}",
+        mime=data.MIME_TYPES[fmt],
+        on_click="ignore",
+        key=f"download_{fmt}",
+    )

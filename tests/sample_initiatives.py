@@ -1,0 +1,74 @@
+"""Synthetic published initiatives placed in the real communes: for the app tests and benchmark.
+
+Names and descriptions are generated; a few records carry hostile text to check escaping.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+import settings
+from geo.join import BoundaryJoin
+from ingest.schema import CATEGORIES
+from ingest.store import open_store
+
+# Bounding box of the region (WGS84), a little inside so most points fall in a commune.
+LON_RANGE = (4.25, 4.48)
+LAT_RANGE = (50.77, 50.91)
+HOSTILE = (
+    '<script>alert("x")</script>',
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+)
+
+
+def sample_records(n: int, join: BoundaryJoin, seed: int = 1) -> pd.DataFrame:
+    """`n` published records inside the region, categories cycling through the taxonomy."""
+    rng = np.random.default_rng(seed)
+    lon = rng.uniform(*LON_RANGE, 3 * n)
+    lat = rng.uniform(*LAT_RANGE, 3 * n)
+    located = join.locate(lon, lat)
+    inside = located["in_region"].to_numpy()
+    lon, lat, located = lon[inside][:n], lat[inside][:n], located[inside].iloc[:n].reset_index(drop=True)
+    keys = list(CATEGORIES)
+    index = np.arange(len(lon))
+    names = [f"Initiative {i} {keys[i % len(keys)]}" for i in index]
+    for i, payload in enumerate(HOSTILE):
+        if i < len(names):
+            names[i] = f"{names[i]} {payload}"
+    return pd.DataFrame(
+        {
+            "name": names,
+            "description": [f"Description of initiative {i}: a place to meet neighbours." for i in index],
+            "category": [keys[i % len(keys)] for i in index],
+            "street": "Rue de la Loi",
+            "housenumber": [str(1 + i % 200) for i in index],
+            "postcode": "1000",
+            "locality": "Bruxelles",
+            "lon": lon,
+            "lat": lat,
+            "nis_code": located["nis_code"].astype(str),
+            "quartier_code": located["quartier_code"].astype(str),
+            "sector_code": located["sector_code"].astype(str),
+            "geocode_source": "file",
+            "geocode_precision": "given",
+            "website": ["javascript:alert(1)" if i == 2 else f"https://example.org/{i}" for i in index],
+            "contact": "private@example.org",
+            "status": "published",
+            "source_name": "sample",
+            "source_row": index + 1,
+            "source_key": [str(i) for i in index],
+            "licence": "CC0-1.0",
+        }
+    )
+
+
+def fill_store(config: settings.Settings, records: pd.DataFrame) -> settings.Settings:
+    """Settings whose store (SQLite in the data folder) holds `records`."""
+    config = dataclasses.replace(config, database_url=f"sqlite:///{config.data_dir / 'initiatives.sqlite'}")
+    with open_store(config) as store:
+        store.upsert(records)
+    return config

@@ -1,0 +1,212 @@
+"""Folium maps that work offline: local Leaflet assets, borders as the base, fast clustered points.
+
+Every map is built on each run from cached data (a cached folium.Map breaks the second browser
+session) and shown with `show()`, which returns nothing to Python so panning never reruns.
+"""
+
+from __future__ import annotations
+
+import json
+
+import branca.element
+import folium
+import folium.plugins
+import geopandas as gpd
+import pandas as pd
+from streamlit_folium import st_folium
+
+from i18n import category_label, t
+from ingest.schema import CATEGORIES
+from settings import Settings
+from ui import safe
+
+VENDOR_URL = "/app/static/vendor"  # Streamlit static serving of ./static (see Makefile: assets)
+# Every asset name folium and its plugins declare, and our local copy (None: not needed, skipped).
+LOCAL_ASSETS: dict[str, str | None] = {
+    "leaflet": f"{VENDOR_URL}/leaflet/leaflet.js",
+    "leaflet_css": f"{VENDOR_URL}/leaflet/leaflet.css",
+    "jquery": f"{VENDOR_URL}/jquery/jquery.min.js",
+    "bootstrap": f"{VENDOR_URL}/bootstrap/js/bootstrap.bundle.min.js",
+    "bootstrap_css": f"{VENDOR_URL}/bootstrap/css/bootstrap.min.css",
+    "glyphicons_css": None,  # Bootstrap 3 icons: no icon of ours uses them
+    "awesome_markers": f"{VENDOR_URL}/leaflet.awesome-markers/leaflet.awesome-markers.min.js",
+    "awesome_markers_css": f"{VENDOR_URL}/leaflet.awesome-markers/leaflet.awesome-markers.css",
+    "awesome_markers_font_css": f"{VENDOR_URL}/fontawesome-free/css/all.min.css",
+    "awesome_rotate_css": None,  # rotated awesome-marker icons: unused
+    "markerclusterjs": f"{VENDOR_URL}/leaflet.markercluster/leaflet.markercluster.js",
+    "markerclustercss": f"{VENDOR_URL}/leaflet.markercluster/MarkerCluster.css",
+    "markerclusterdefaultcss": f"{VENDOR_URL}/leaflet.markercluster/MarkerCluster.Default.css",
+}
+BRUSSELS = (50.8427, 4.3752)
+ZOOM_START = 11
+MAX_ZOOM = 18  # required by the cluster plugin when there is no tile layer
+MAP_HEIGHT_PX = 560
+DESCRIPTION_CHARS = 160
+BORDER_STYLE = {"color": "#333333", "weight": 1.5, "fillColor": "#ffffff", "fillOpacity": 0.05}
+
+
+def localise_assets(element: branca.element.Element) -> None:
+    """Point `element` and its children at the local asset copies, per instance.
+
+    Unknown asset names raise KeyError, so a new plugin cannot silently load from a CDN.
+    """
+    for attribute in ("default_js", "default_css"):
+        declared = getattr(element, attribute, None)
+        if declared:
+            local = [(name, LOCAL_ASSETS[name]) for name, _ in declared]
+            setattr(element, attribute, [(name, url) for name, url in local if url])
+    for child in element._children.values():
+        localise_assets(child)
+
+
+def base_map(settings: Settings, location: tuple[float, float] = BRUSSELS, zoom: int = ZOOM_START) -> folium.Map:
+    """A map with the configured basemap, or none when `settings.tiles_url` is empty."""
+    m = folium.Map(location=location, zoom_start=zoom, tiles=None, control_scale=True, maxZoom=MAX_ZOOM)
+    if settings.tiles_url:
+        folium.TileLayer(settings.tiles_url, attr=settings.tiles_attribution, max_zoom=MAX_ZOOM).add_to(m)
+    return m
+
+
+def add_commune_borders(m: folium.Map, communes: gpd.GeoDataFrame, lang: str) -> None:
+    """The 19 communes as the map's base, with their FR/NL names on hover."""
+    folium.GeoJson(
+        communes[["nis_code", "name_fr", "name_nl", "geometry"]],
+        name=t("map.layer_communes", lang),
+        style_function=lambda _: BORDER_STYLE,
+        highlight_function=lambda _: {"weight": 3, "fillOpacity": 0.12},
+        tooltip=folium.GeoJsonTooltip(fields=["name_fr", "name_nl"], aliases=["FR", "NL"]),
+    ).add_to(m)
+
+
+def marker_rows(records: pd.DataFrame, commune_names: dict[str, str]) -> list[list]:
+    """One compact row per placed record: lat, lon, category index, commune index, then escaped
+    name, address, website (http(s) only) and description for the popup."""
+    placed = records[records["lat"].notna() & records["lon"].notna()]
+    category_index = {key: i for i, key in enumerate(CATEGORIES)}
+    commune_index = {code: i for i, code in enumerate(commune_names)}
+    address = (
+        placed["street"].fillna("").astype(str)
+        + " "
+        + placed["housenumber"].fillna("").astype(str)
+        + ", "
+        + placed["postcode"].fillna("").astype(str)
+        + " "
+        + placed["locality"].fillna("").astype(str)
+    ).str.strip(" ,")
+    return [
+        [
+            round(lat, 5),
+            round(lon, 5),
+            category_index.get(category, category_index["other"]),
+            commune_index.get(nis, -1),
+            safe.text(name),
+            safe.text(where),
+            safe.link_attribute(website),
+            safe.text(description, DESCRIPTION_CHARS),
+        ]
+        for lat, lon, category, nis, name, where, website, description in zip(
+            placed["lat"],
+            placed["lon"],
+            placed["category"],
+            placed["nis_code"],
+            placed["name"],
+            address,
+            placed["website"],
+            placed["description"],
+            strict=True,
+        )
+    ]
+
+
+def _marker_callback(lang: str, commune_names: dict[str, str]) -> str:
+    """A JavaScript function expression turning one row of `marker_rows` into a coloured marker with a popup.
+
+    Every text in the rows is already HTML-escaped; the lookup tables hold our own labels, JSON-encoded.
+    """
+    categories = [[safe.text(category_label(key, lang)), c.colour] for key, c in CATEGORIES.items()]
+    communes = [safe.text(name) for name in commune_names.values()]
+    return f"""(function () {{
+    var categories = {json.dumps(categories)};
+    var communes = {json.dumps(communes)};
+    var website = {json.dumps(safe.text(t("map.popup_website", lang)))};
+    return function (row) {{
+        var category = categories[row[2]];
+        var icon = L.divIcon({{
+            className: "bim-marker", iconSize: [14, 14],
+            html: '<span style="display:block;width:14px;height:14px;border-radius:50%;border:2px solid #fff;'
+                + 'box-shadow:0 0 2px #000;background:' + category[1] + '"></span>'
+        }});
+        var marker = L.marker(new L.LatLng(row[0], row[1]), {{icon: icon}});
+        marker.bindPopup(function () {{
+            var parts = ['<strong>' + row[4] + '</strong>',
+                '<span style="color:' + category[1] + '">&#9679;</span> ' + category[0]];
+            if (row[3] >= 0) parts.push(communes[row[3]]);
+            if (row[7]) parts.push('<em>' + row[7] + '</em>');
+            if (row[5]) parts.push(row[5]);
+            if (row[6]) parts.push('<a href="' + row[6] + '" target="_blank" rel="noopener noreferrer">'
+                + website + '</a>');
+            return '<div class="bim-popup">' + parts.join('<br>') + '</div>';
+        }}, {{maxWidth: 320}});
+        return marker;
+    }};
+}})()"""
+
+
+def add_initiatives(m: folium.Map, records: pd.DataFrame, lang: str, commune_names: dict[str, str]) -> None:
+    """The records as one client-side clustered layer (fast at 10,000 and more), coloured by category."""
+    folium.plugins.FastMarkerCluster(
+        marker_rows(records, commune_names),
+        callback=_marker_callback(lang, commune_names),
+        name=t("map.layer_initiatives", lang),
+        chunkedLoading=True,
+        showCoverageOnHover=False,
+    ).add_to(m)
+
+
+def add_choropleth(
+    m: folium.Map, communes: gpd.GeoDataFrame, colours: pd.Series, tooltip_fields: list[str], aliases: list[str]
+) -> None:
+    """Communes filled with the given colour (indexed by nis_code), with a tooltip of `tooltip_fields`."""
+    frame = communes.assign(fill=communes["nis_code"].map(colours).fillna("#dddddd"))
+    folium.GeoJson(
+        frame[["nis_code", "fill", *tooltip_fields, "geometry"]],
+        style_function=lambda feature: {
+            "color": "#333333",
+            "weight": 1,
+            "fillColor": feature["properties"]["fill"],
+            "fillOpacity": 0.75,
+        },
+        highlight_function=lambda _: {"weight": 3},
+        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=aliases),
+    ).add_to(m)
+
+
+def add_sectors(
+    m: folium.Map, sectors: gpd.GeoDataFrame, colour: str, tooltip_fields: list[str], aliases: list[str]
+) -> None:
+    """Statistical sectors (e.g. coverage gaps) filled in one colour, with a tooltip."""
+    if sectors.empty:
+        return
+    folium.GeoJson(
+        sectors[[*tooltip_fields, "geometry"]],
+        style_function=lambda _: {"color": colour, "weight": 1, "fillColor": colour, "fillOpacity": 0.45},
+        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=aliases),
+    ).add_to(m)
+
+
+def show(m: folium.Map, key: str, height: int = MAP_HEIGHT_PX) -> None:
+    """Render the map with local assets; nothing is sent back, so panning and zooming do not rerun."""
+    localise_assets(m)
+    st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
+
+
+SEQUENTIAL_PALETTE = ("#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d")  # ColorBrewer PuBu, 5 classes
+
+
+def class_colours(values: pd.Series, palette: tuple[str, ...] = SEQUENTIAL_PALETTE) -> tuple[pd.Series, list[float]]:
+    """Each value's colour by quantile class, and the class edges (for the legend)."""
+    edges = sorted(set(values.quantile([i / len(palette) for i in range(len(palette) + 1)]).round(6)))
+    if len(edges) < 2:
+        return pd.Series(palette[-1], index=values.index), edges
+    classes = pd.cut(values, bins=edges, labels=False, include_lowest=True).fillna(0).astype(int)
+    return classes.map(lambda i: palette[round(i * (len(palette) - 1) / max(1, len(edges) - 2))]), edges
