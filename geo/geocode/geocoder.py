@@ -35,12 +35,8 @@ def geocode(addresses: pd.DataFrame, settings: Settings, *, online: bool = False
     go to the online service of the settings (see `geo.geocode.online`).
     Raises GazetteerNotBuiltError when the index is not built.
     """
-    gazetteer = index.load(settings.gazetteer_dir)
     parts = _parts(addresses)
-    placed = offline.match(gazetteer, parts)
-    lon, lat = to_wgs84(placed["x"].to_numpy(), placed["y"].to_numpy())
-    result = placed.drop(columns=["x", "y"]).assign(lon=lon, lat=lat, geocode_source="offline")
-    result = result[list(OUTPUT_COLUMNS)]
+    result = geocode_offline(parts, index.load(settings.gazetteer_dir))
     if online:
         from geo.geocode import online as online_geocoder  # geopy only when asked for
 
@@ -50,6 +46,14 @@ def geocode(addresses: pd.DataFrame, settings: Settings, *, online: bool = False
             better = found["geocode_precision"].isin(["address", "street"])
             result.loc[better[better].index] = found.loc[better, list(OUTPUT_COLUMNS)]
     return result
+
+
+def geocode_offline(addresses: pd.DataFrame, gazetteer: index.Gazetteer) -> pd.DataFrame:
+    """`geocode` without the online fallback, on a given index (the accuracy benchmark builds its own)."""
+    placed = offline.match(gazetteer, _parts(addresses))
+    lon, lat = to_wgs84(placed["x"].to_numpy(), placed["y"].to_numpy())
+    result = placed.drop(columns=["x", "y"]).assign(lon=lon, lat=lat, geocode_source="offline")
+    return result[list(OUTPUT_COLUMNS)]
 
 
 def geocode_one(text: str, settings: Settings, *, online: bool = False) -> dict:

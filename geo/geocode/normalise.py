@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
 
 # Whole-word abbreviations (after folding) and what they stand for, FR and NL.
@@ -79,9 +80,9 @@ def street_key(name: str) -> str:
 
 def street_keys(names: pd.Series) -> pd.Series:
     """`street_key` of each value (missing stays empty), computed once per distinct value."""
-    names = names.fillna("").astype(str)
-    unique = names.unique()
-    return names.map(dict(zip(unique, (street_key(n) for n in unique), strict=True)))
+    codes, unique = pd.factorize(names.fillna("").to_numpy(dtype=object))
+    keys = np.array([street_key(str(n)) for n in unique] + [""], dtype=object)
+    return pd.Series(keys[codes], index=names.index, dtype=object)
 
 
 def split_address(text: str) -> dict[str, str]:
@@ -113,10 +114,9 @@ def split_address(text: str) -> dict[str, str]:
 
 def split_addresses(texts: pd.Series) -> pd.DataFrame:
     """`split_address` of each value, same index; parsed once per distinct text."""
-    texts = texts.fillna("").astype(str)
-    unique = texts.unique()
-    parsed = pd.DataFrame([split_address(t) for t in unique], index=unique, columns=[*split_address("")])
-    return parsed.reindex(texts.to_numpy()).set_axis(texts.index)
+    codes, unique = pd.factorize(texts.fillna("").to_numpy(dtype=object))
+    parsed = np.array([tuple(split_address(str(t)).values()) for t in unique] + [("",) * 4], dtype=object)
+    return pd.DataFrame(parsed[codes], index=texts.index, columns=list(split_address("")))
 
 
 def housenumber_parts(values: pd.Series) -> pd.DataFrame:

@@ -28,6 +28,7 @@ REGION_NAMES = frozenset({"bruxelles", "brussel", "brussels", "bruxelles ville",
 REGION_WORDS = frozenset({"bruxelles", "brussel", "brussels", "bxl", "capitale", "hoofdstedelijk"})
 PENALTY = {"second street": 5, "number only": 5, "interpolated": 10, "street only": 20, "contradiction": 15}
 POSTCODE_SCORE = 20
+MAX_SECOND_STREET_GAP_M = 50.0  # a second-street point farther than this from the interpolated place is ignored
 _BIG = 1_000_000  # house numbers are below this: (group, number) packs into one int64
 
 
@@ -102,36 +103,56 @@ def _locality_communes(gazetteer: Gazetteer, locality: pd.Series) -> pd.DataFram
 # --- choosing the street -----------------------------------------------------------------------
 
 
-def _street_matches(gazetteer: Gazetteer, queries: np.ndarray) -> pd.DataFrame:
-    """Candidate streets for each distinct query: columns street_q, street, score (0..100)."""
+def _street_matches(gazetteer: Gazetteer, queries: pd.DataFrame) -> pd.DataFrame:
+    """Candidate streets per distinct (street_q, scope): columns street_q, scope, street, score (0..100).
+
+    `scope` is the commune of the query's postcode ("" without one): a name that matches no
+    street exactly is first compared with the street names of that commune only, which is
+    faster and avoids a look-alike elsewhere, then with all names.
+    """
     names = gazetteer.names
-    queries = queries[queries != ""]
-    exact = names[names["name_key"].isin(queries)].rename(columns={"name_key": "street_q"}).assign(score=100.0)
-    missing = np.setdiff1d(queries, exact["street_q"].unique())
-    vocabulary = names["name_key"].unique()
+    queries = queries[queries["street_q"] != ""].drop_duplicates()
+    known = queries["street_q"].isin(set(names["name_key"]))
+    exact = queries[known].merge(names, left_on="street_q", right_on="name_key").assign(score=100)
+    found = [exact[["street_q", "scope", "street", "score"]]]
+    missing = queries[~known]
+    street_nis = gazetteer.streets["nis_code"].to_numpy()[names["street"]]
+    for scope, group in missing.groupby("scope", sort=False):
+        in_scope = names["name_key"][street_nis == scope] if scope else names["name_key"]
+        matched = _fuzzy(group["street_q"].unique(), in_scope.unique())
+        found.append(matched.assign(scope=scope).merge(names, on="name_key"))
+        if scope:  # not found near the postcode: look everywhere
+            rest = np.setdiff1d(group["street_q"].unique(), matched["street_q"].unique())
+            if len(rest):
+                found.append(_fuzzy(rest, names["name_key"].unique()).assign(scope=scope).merge(names, on="name_key"))
+    matches = pd.concat(found, ignore_index=True)[["street_q", "scope", "street", "score"]]
+    matches = matches.astype({"score": float}).sort_values("score", ascending=False)
+    return matches.drop_duplicates(["street_q", "scope", "street"])
+
+
+def _fuzzy(queries: np.ndarray, vocabulary: np.ndarray) -> pd.DataFrame:
+    """Best names for each query (ties within FUZZY_TIE): by ratio, else by token set (words missing)."""
     found = []
     for scorer, cutoff in ((fuzz.ratio, FUZZY_MIN_SCORE), (fuzz.token_set_ratio, WORDS_MIN_SCORE)):
-        if len(missing) == 0:
+        if len(queries) == 0:
             break
-        scores = process.cdist(missing, vocabulary, scorer=scorer, score_cutoff=cutoff, dtype=np.uint8, workers=-1)
-        best = scores.max(axis=1)
-        query_i, name_i = np.nonzero((scores >= cutoff) & (scores >= best[:, None] - FUZZY_TIE))
+        scores = process.cdist(queries, vocabulary, scorer=scorer, score_cutoff=cutoff, dtype=np.uint8, workers=-1)
+        best = scores.max(axis=1).astype(int)
+        query_i, name_i = np.nonzero(scores.astype(int) >= np.maximum(best - FUZZY_TIE, cutoff)[:, None])
         found.append(
             pd.DataFrame(
-                {"street_q": missing[query_i], "name_key": vocabulary[name_i], "score": scores[query_i, name_i]}
+                {"street_q": queries[query_i], "name_key": vocabulary[name_i], "score": scores[query_i, name_i]}
             )
         )
-        missing = missing[best < cutoff]
-    fuzzy = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["street_q", "name_key", "score"])
-    fuzzy = fuzzy.merge(names, on="name_key")[["street_q", "street", "score"]]
-    matches = pd.concat([exact, fuzzy], ignore_index=True).astype({"score": float})
-    return matches.sort_values("score", ascending=False).drop_duplicates(["street_q", "street"])
+        queries = queries[best < cutoff]
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["street_q", "name_key", "score"])
 
 
 def _choose_streets(gazetteer: Gazetteer, rows: pd.DataFrame) -> pd.DataFrame:
     """The chosen street per row that found one: row, street, score, and what agreed with it."""
-    matches = _street_matches(gazetteer, rows["street_q"].unique())
-    candidates = rows.reset_index(names="row").merge(matches, on="street_q")
+    rows = rows.assign(scope=rows["pc_nis"].fillna(""))
+    matches = _street_matches(gazetteer, rows[["street_q", "scope"]])
+    candidates = rows.reset_index(names="row").merge(matches, on=["street_q", "scope"])
     streets = gazetteer.streets
     candidates["nis_code"] = streets["nis_code"].to_numpy()[candidates["street"]]
     pairs = gazetteer.postcodes[["postcode", "nis_code"]].assign(pc_commune=True)
@@ -146,11 +167,12 @@ def _choose_streets(gazetteer: Gazetteer, rows: pd.DataFrame) -> pd.DataFrame:
     keys = candidates["street"].astype(str) + "|"
     address_keys = gazetteer.addresses.index
     candidates["has_number"] = address_keys.get_indexer(keys + candidates["number_key"]) >= 0
+    candidates["gap"] = _number_gap(gazetteer, candidates["street"].to_numpy(), candidates["number"].to_numpy())
     candidates["placed"] = streets["x"].notna().to_numpy()[candidates["street"]]
     candidates["n_points"] = streets["n_points"].to_numpy()[candidates["street"]]
     candidates = candidates.sort_values(
-        ["row", "pc_ok", "has_number", "loc_ok", "score", "placed", "n_points"],
-        ascending=[True, False, False, False, False, False, False],
+        ["row", "pc_ok", "has_number", "loc_ok", "score", "gap", "placed", "n_points"],
+        ascending=[True, False, False, False, False, True, False, False],
     )
     n_communes = candidates.groupby("row")["nis_code"].nunique()
     chosen = candidates.drop_duplicates("row").set_index("row")
@@ -204,6 +226,7 @@ def _place_on_streets(gazetteer: Gazetteer, rows: pd.DataFrame, chosen: pd.DataF
     y = np.full(len(at), np.nan)
     precision = np.full(len(at), "street", dtype=object)
     place = np.full(len(at), "", dtype=object)
+    second = np.zeros(len(at), dtype=bool)
     prefix = chosen["street"].astype(str) + "|"
     for key, only_number in (
         (prefix + chosen["number_key"], False),
@@ -215,15 +238,20 @@ def _place_on_streets(gazetteer: Gazetteer, rows: pd.DataFrame, chosen: pd.DataF
         found = gazetteer.addresses.iloc[hit[hit >= 0]]
         x[idx], y[idx] = found["x"], found["y"]
         precision[idx] = "address"
+        second[idx] = found["second"].to_numpy()
         score[idx] -= PENALTY["second street"] * found["second"].to_numpy() + PENALTY["number only"] * only_number
         if only_number:
             place[idx] = (
                 "no house number " + chosen["number_key"].iloc[idx] + ": placed at number " + number[idx].astype(str)
             )
 
-    todo = np.flatnonzero(np.isnan(x) & (number >= 0))
+    # A point found through its second candidate street may be the same number on the other
+    # street: when the street's own numbers put that number elsewhere, trust them instead.
+    todo = np.flatnonzero((np.isnan(x) | second) & (number >= 0))
     ix, iy, between = _interpolate(gazetteer, street[todo], number[todo])
-    done = ~np.isnan(ix)
+    far = np.hypot(ix - x[todo], iy - y[todo]) > MAX_SECOND_STREET_GAP_M
+    done = ~np.isnan(ix) & (np.isnan(x[todo]) | far)
+    precision[todo[done]] = "street"
     x[todo[done]], y[todo[done]], place[todo[done]] = ix[done], iy[done], between[done]
     score[todo[done]] -= PENALTY["interpolated"]
 
@@ -248,58 +276,74 @@ def _place_on_streets(gazetteer: Gazetteer, rows: pd.DataFrame, chosen: pd.DataF
     result.loc[at, "geocode_note"] = _join_notes(notes)
 
 
+def _neighbours(
+    gazetteer: Gazetteer, street: np.ndarray, number: np.ndarray, same_side: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of `gazetteer.numbers` that bracket each number on its street (on its side, or either).
+
+    Returns a <= b: the nearest numbers below and above when there are both, else the two
+    nearest on the one side there is (for extrapolation), else the only one; -1 when the street
+    has no numbered point.
+    """
+    table = gazetteer.numbers
+    t_street, t_number = table["street"].to_numpy(), table["number"].to_numpy()
+    group = t_street * 2 + t_number % 2 if same_side else t_street
+    q_group = street * 2 + number % 2 if same_side else street
+    key = group * _BIG + t_number
+    order = np.argsort(key, kind="stable")
+    hi = np.searchsorted(key[order], q_group * _BIG + number)
+    lo = hi - 1
+
+    def member(i: np.ndarray) -> np.ndarray:
+        inside = (i >= 0) & (i < len(order))
+        return inside & (group[order[np.clip(i, 0, len(order) - 1)]] == q_group)
+
+    has_lo, has_hi = member(lo), member(hi)
+    a = np.where(has_lo, lo, hi)
+    b = np.where(has_hi, hi, lo)
+    a = np.where(~has_hi & member(lo - 1), lo - 1, a)
+    b = np.where(~has_lo & member(hi + 1), hi + 1, b)
+    found = has_lo | has_hi
+    return np.where(found, order[np.clip(a, 0, len(order) - 1)], -1), np.where(
+        found, order[np.clip(b, 0, len(order) - 1)], -1
+    )
+
+
+def _number_gap(gazetteer: Gazetteer, street: np.ndarray, number: np.ndarray) -> np.ndarray:
+    """How far each number is from the nearest known number on its side of the street (big when none)."""
+    a, b = _neighbours(gazetteer, street, number, same_side=True)
+    known = gazetteer.numbers["number"].to_numpy()
+    gap = np.minimum(np.abs(known[a] - number), np.abs(known[b] - number))
+    return np.where((a >= 0) & (number >= 0), gap, _BIG)
+
+
 def _interpolate(
     gazetteer: Gazetteer, street: np.ndarray, number: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Place numbers between their neighbours on the street line: same side first, then either side.
 
-    Returns x, y (NaN where the street has no numbered point on its line) and a note per row.
+    The point goes on the line at the distance interpolated from the neighbours' projections,
+    then off the line by their interpolated offset (the side of the street and the building
+    line). Returns x, y (NaN where the street has no numbered point on its line) and a note.
     """
     table = gazetteer.numbers
     x = np.full(len(street), np.nan)
     y = np.full(len(street), np.nan)
     note = np.full(len(street), "", dtype=object)
-    t_street, t_number = table["street"].to_numpy(), table["number"].to_numpy()
+    t_number, t_s, t_dx, t_dy = (table[c].to_numpy() for c in ("number", "s", "dx", "dy"))
     for same_side in (True, False):
-        group = t_street * 2 + t_number % 2 if same_side else t_street
-        q_group = street * 2 + number % 2 if same_side else street
-        order = np.argsort(group * _BIG + t_number, kind="stable")
-        sorted_key = (group * _BIG + t_number)[order]
         todo = np.flatnonzero(np.isnan(x))
-        hi = np.searchsorted(sorted_key, q_group[todo] * _BIG + number[todo])
-        lo = hi - 1
-
-        def member(
-            i: np.ndarray,
-            todo: np.ndarray = todo,
-            order: np.ndarray = order,
-            group: np.ndarray = group,
-            q_group: np.ndarray = q_group,
-        ) -> np.ndarray:
-            inside = (i >= 0) & (i < len(order))
-            return inside & (group[order[np.clip(i, 0, len(order) - 1)]] == q_group[todo])
-
-        has_lo, has_hi = member(lo), member(hi)
-        # Neighbours a <= b: both sides when there are, else the two nearest on one side (extrapolate).
-        a = np.where(has_lo, lo, hi)
-        b = np.where(has_hi, hi, lo)
-        a = np.where(~has_hi & member(lo - 1), lo - 1, a)
-        b = np.where(~has_lo & member(hi + 1), hi + 1, b)
-        ok = has_lo | has_hi
-        todo, a, b = todo[ok], order[a[ok]], order[b[ok]]
+        a, b = _neighbours(gazetteer, street[todo], number[todo], same_side)
+        ok = a >= 0
+        todo, a, b = todo[ok], a[ok], b[ok]
         n_a, n_b = t_number[a], t_number[b]
-        s_a, s_b = table["s"].to_numpy()[a], table["s"].to_numpy()[b]
         with np.errstate(invalid="ignore", divide="ignore"):
             f = np.where(n_b != n_a, (number[todo] - n_a) / (n_b - n_a), 0.0)
         line = gazetteer.lines[street[todo]]
-        s = np.clip(s_a + f * (s_b - s_a), 0, shapely.length(line))
-        foot = shapely.line_interpolate_point(line, s)
-        w = np.clip(f, 0, 1)
-        dx = (1 - w) * table["dx"].to_numpy()[a] + w * table["dx"].to_numpy()[b]
-        dy = (1 - w) * table["dy"].to_numpy()[a] + w * table["dy"].to_numpy()[b]
-        if not same_side:
-            dx, dy = dx * 0, dy * 0
-        x[todo], y[todo] = shapely.get_x(foot) + dx, shapely.get_y(foot) + dy
+        foot = shapely.line_interpolate_point(line, np.clip(t_s[a] + f * (t_s[b] - t_s[a]), 0, shapely.length(line)))
+        w = np.clip(f, 0, 1) * same_side
+        x[todo] = shapely.get_x(foot) + ((1 - w) * t_dx[a] + w * t_dx[b]) * same_side
+        y[todo] = shapely.get_y(foot) + ((1 - w) * t_dy[a] + w * t_dy[b]) * same_side
         how = np.where((n_a <= number[todo]) & (number[todo] <= n_b), "placed between", "extrapolated from")
         note[todo] = np.where(
             n_a == n_b,
