@@ -293,7 +293,8 @@ def _finish(
         values = values.where(values.notna() & (values != ""), None)
         target = mapping[header]
         columns[target] = values if target not in columns else columns[target].where(columns[target].notna(), values)
-    result = pd.DataFrame(columns, index=frame.index)
+    in_header_order = dict.fromkeys(mapping[h] for h in headers if h in mapping)
+    result = pd.DataFrame({name: columns[name] for name in in_header_order}, index=frame.index)
     result["source_row"] = range(1, len(frame) + 1)
     return RawTable(
         frame=result.reset_index(drop=True),

@@ -50,6 +50,7 @@ LAMBERT2008_BELGIUM = (500_000.0, 820_000.0, 500_000.0, 820_000.0)
 _URL = re.compile(r"(?i)^https?://[^\s/?#]+\.[^\s/?#]+\S*$")
 _BARE_DOMAIN = re.compile(r"(?i)^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?$")
 _EMAIL = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?![\w-])")
+_PHONE = re.compile(r"(?:\d[\s./()-]*){8,}")
 _POSTCODE = re.compile(r"(?<!\d)([1-9]\d{3})(?!\d)")
 # "[number] street [number] [, [B-]postcode locality]", e.g. "Rue Haute 12 bte 3, 1000 Bruxelles", "12 rue Haute".
 _ADDRESS = re.compile(
@@ -149,9 +150,8 @@ def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
             records[column] = None
         elif records[column].dtype == object:
             records[column] = records[column].where(records[column].notna(), None)
-    return Validated(
-        records=records[list(RECORD_COLUMNS)], rejections=problems.rejections, skipped_empty=int(empty.sum())
-    )
+    rejections = sorted(problems.rejections, key=lambda r: r.source_row)
+    return Validated(records=records[list(RECORD_COLUMNS)], rejections=rejections, skipped_empty=int(empty.sum()))
 
 
 class _Problems:
@@ -294,9 +294,9 @@ def _check_websites(website: pd.Series, problems: _Problems) -> pd.Series:
 
 
 def _check_contacts(contact: pd.Series, problems: _Problems) -> pd.Series:
-    """A contact with '@' must hold a valid e-mail address; other contacts (phone, person) are kept."""
-    bad = _per_unique(contact, lambda v: "@" in v and not _EMAIL.search(v)).fillna(False).astype(bool)
-    problems.reject(bad, "contact", "not a valid e-mail address", contact)
+    """A contact must hold a valid e-mail address or a phone number (8+ digits); else it is dropped."""
+    bad = _per_unique(contact, lambda v: not _EMAIL.search(v) and not _PHONE.search(v)).fillna(False).astype(bool)
+    problems.reject(bad, "contact", "neither a valid e-mail address nor a phone number", contact)
     return contact.where(~bad, None)
 
 
@@ -335,8 +335,8 @@ def _coordinates(table: pd.DataFrame, problems: _Problems) -> tuple[pd.Series, p
     x, y = _number(table["x"], "x", problems), _number(table["y"], "y", problems)
     lon_lat = lon.notna() & lat.notna()
     x_y = x.notna() & y.notna()
-    for one, other, name in ((lon, lat, "lon"), (lat, lon, "lat"), (x, y, "x"), (y, x, "y")):
-        alone = one.notna() & other.isna() & ~(lon_lat | x_y)
+    for one, other, name in ((lon, "lat", "lon"), (lat, "lon", "lat"), (x, "y", "x"), (y, "x", "y")):
+        alone = one.notna() & table[other].isna() & ~(lon_lat | x_y)
         problems.reject(alone, name, "coordinate without its pair", table[name])
     a = np.where(lon_lat, lon, x).astype(float)
     b = np.where(lon_lat, lat, y).astype(float)
