@@ -12,6 +12,7 @@ import pytest
 import settings
 from geo import reference
 from geo.join import BoundaryJoin
+from ingest.store import Store, open_store
 from tests.postgis import PostgisServer, start_postgis
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -69,3 +70,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def store_settings(built_settings: settings.Settings, database_url: str) -> settings.Settings:
     """Settings with the built reference data and an empty store of each backend."""
     return dataclasses.replace(built_settings, database_url=database_url)
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    """An empty, open store of each backend."""
+    opened = open_store(dataclasses.replace(settings.load(), database_url=database_url))
+    yield opened
+    opened.close()

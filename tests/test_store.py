@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
-from collections.abc import Iterator
 
 import pandas as pd
 import pytest
@@ -41,13 +40,6 @@ def make_records(n: int, source: str = "test", start: int = 0) -> pd.DataFrame:
         for i in range(start, start + n)
     ]
     return pd.DataFrame(rows).reindex(columns=list(RECORD_COLUMNS))
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[Store]:
-    opened = open_store(dataclasses.replace(settings.load(), database_url=database_url))
-    yield opened
-    opened.close()
 
 
 def test_upsert_inserts_then_leaves_unchanged(store: Store) -> None:
