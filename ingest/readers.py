@@ -118,6 +118,8 @@ def read_table(path: Path, column_map: dict[str, str] | None = None) -> RawTable
         raise InputFileError(path, "the file is empty")
     if data.startswith(b"PK\x03\x04"):
         return _read_xlsx(path, data, column_map)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputFileError(path, "an old Excel (.xls) workbook: save it as .xlsx or CSV")
     text, encoding = _decode(path, data)
     if text.lstrip().startswith("{"):
         return _read_geojson(path, text, encoding, column_map)
@@ -152,7 +154,10 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
 
 
 def _encoding_error(path: Path, data: bytes, offset: int, reason: str) -> InputFileError:
-    """The error for a bad byte, naming its data row (line - 1) and, for delimited text, its column."""
+    """The error for a bad byte, naming its data row and, for delimited text, its column.
+
+    The row is the line number minus the header (exact unless a quoted field spans lines).
+    """
     line_start = data.rfind(b"\n", 0, offset) + 1
     row = data.count(b"\n", 0, offset)
     header = data[: data.find(b"\n")] if b"\n" in data else data
@@ -164,7 +169,7 @@ def _encoding_error(path: Path, data: bytes, offset: int, reason: str) -> InputF
 
 
 def _sniff_delimiter(header_line: str) -> str:
-    """The delimiter that splits the header most often (quoted text ignored); ',' for one column."""
+    """The delimiter that splits the header most often (quoted text ignored); ';' wins ties and one-column files."""
     unquoted = re.sub(r'"[^"]*"', "", header_line)
     return max(DELIMITERS, key=lambda d: (unquoted.count(d), d == ";"))
 

@@ -179,3 +179,9 @@ def test_a_zip_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path / "archive.xlsx", b"PK\x03\x04" + b"\x00" * 40)
     with pytest.raises(InputFileError, match="not a readable XLSX workbook"):
         read_table(path)
+
+
+def test_an_old_xls_workbook_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = write(tmp_path / "lijst.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40)
+    with pytest.raises(InputFileError, match=r"old Excel \(\.xls\) workbook: save it as \.xlsx or CSV"):
+        read_table(path)
