@@ -55,7 +55,3 @@ class ConfigurationError(BimError):
 
 class GazetteerNotBuiltError(ReferenceNotBuiltError):
     """The offline geocoder's index has not been built yet."""
-
-
-class GeocoderError(BimError):
-    """The online geocoder is misconfigured or its service failed."""

@@ -12,6 +12,7 @@ from tqdm import tqdm
 import settings
 from errors import BimError, ConfigurationError
 from geo import reference
+from geo.geocode import geocode_one
 from ingest import export, pipeline
 from ingest.schema import STATUSES
 from ingest.store import open_store
@@ -80,6 +81,21 @@ def _export(args: argparse.Namespace) -> None:
     print(f"{count} initiatives written to {args.out} ({args.format}).")
 
 
+def _geocode(args: argparse.Namespace) -> None:
+    result = geocode_one(args.address, settings.load(), online=args.online)
+    communes = reference.commune_names().set_index("nis_code")
+    commune = communes.loc[result["nis_code"]] if result["nis_code"] in communes.index else None
+    print(f"precision: {result['geocode_precision']} (score {result['geocode_score']}, {result['geocode_source']})")
+    if result["lon"] is not None:
+        print(f"point:     {result['lat']:.6f} N, {result['lon']:.6f} E")
+    if result["street_fr"]:
+        print(f"street:    {result['street_fr']} / {result['street_nl']}")
+    if commune is not None:
+        print(f"commune:   {commune['name_fr']} / {commune['name_nl']} ({result['nis_code']})")
+    if result["geocode_note"]:
+        print(f"note:      {result['geocode_note']}")
+
+
 def parser() -> argparse.ArgumentParser:
     """The CLI's argument parser, one sub-command per task."""
     main = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
@@ -114,6 +130,11 @@ def parser() -> argparse.ArgumentParser:
         "--status", choices=(*STATUSES, "all"), default="published", help="which status (default: published)"
     )
     exp.set_defaults(run=_export)
+
+    geo = commands.add_parser("geocode", help="place one address (FR or NL) and print how it was matched")
+    geo.add_argument("address", help='e.g. "Boulevard du Souverain 100, 1170 Watermael-Boitsfort"')
+    geo.add_argument("--online", action="store_true", help="ask the online geocoder (BIM_ONLINE_GEOCODER) if needed")
+    geo.set_defaults(run=_geocode)
     return main
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 
 from geo.crs import to_wgs84
 from geo.geocode import index, offline
+from geo.geocode import online as online_geocoder
 from geo.geocode.normalise import split_addresses
 from settings import Settings
 
@@ -35,25 +36,36 @@ def geocode(addresses: pd.DataFrame, settings: Settings, *, online: bool = False
     go to the online service of the settings (see `geo.geocode.online`).
     Raises GazetteerNotBuiltError when the index is not built.
     """
+    gazetteer = index.load(settings.gazetteer_dir)
     parts = _parts(addresses)
-    result = geocode_offline(parts, index.load(settings.gazetteer_dir))
-    if online:
-        from geo.geocode import online as online_geocoder  # geopy only when asked for
-
-        weak = result["geocode_precision"].isin(["postcode", "none"])
-        if weak.any():
-            found = online_geocoder.geocode(_query_text(parts[weak]), settings)
-            better = found["geocode_precision"].isin(["address", "street"])
-            result.loc[better[better].index] = found.loc[better, list(OUTPUT_COLUMNS)]
+    placed = offline.match(gazetteer, parts)
+    result = _to_output(placed)
+    if not online:
+        return result
+    # Not for addresses known to lie outside the region: a bounded search would find a namesake.
+    weak = np.flatnonzero(result["geocode_precision"].isin(["postcode", "none"]) & ~placed["outside"])
+    if len(weak):
+        found = online_geocoder.geocode(_query_text(parts.iloc[weak]), settings)
+        better = found["geocode_precision"].isin(["address", "street"]).to_numpy()
+        columns = [result.columns.get_loc(c) for c in OUTPUT_COLUMNS]
+        result.iloc[weak[better], columns] = found.iloc[better][list(OUTPUT_COLUMNS)].to_numpy()
+        note = result.columns.get_loc("geocode_note")
+        rest = weak[~better]
+        result.iloc[rest, note] = (
+            result["geocode_note"].iloc[rest] + "; " + found["geocode_note"].iloc[~better].to_numpy()
+        )
     return result
 
 
 def geocode_offline(addresses: pd.DataFrame, gazetteer: index.Gazetteer) -> pd.DataFrame:
     """`geocode` without the online fallback, on a given index (the accuracy benchmark builds its own)."""
-    placed = offline.match(gazetteer, _parts(addresses))
+    return _to_output(offline.match(gazetteer, _parts(addresses)))
+
+
+def _to_output(placed: pd.DataFrame) -> pd.DataFrame:
+    """The matcher's result in WGS84 with the output columns."""
     lon, lat = to_wgs84(placed["x"].to_numpy(), placed["y"].to_numpy())
-    result = placed.drop(columns=["x", "y"]).assign(lon=lon, lat=lat, geocode_source="offline")
-    return result[list(OUTPUT_COLUMNS)]
+    return placed.assign(lon=lon, lat=lat, geocode_source="offline")[list(OUTPUT_COLUMNS)]
 
 
 def geocode_one(text: str, settings: Settings, *, online: bool = False) -> dict:
@@ -70,7 +82,10 @@ def _parts(addresses: pd.DataFrame) -> pd.DataFrame:
         parsed = pd.DataFrame("", index=addresses.index, columns=list(INPUT_COLUMNS))
     for column in INPUT_COLUMNS:
         if column in addresses:
-            given = addresses[column].astype("string").str.strip().fillna("")
+            given = addresses[column]
+            if pd.api.types.is_float_dtype(given):  # 1000.0 read from a spreadsheet is postcode 1000
+                given = given.round().astype("Int64")
+            given = given.astype("string").str.strip().fillna("")
             parsed[column] = given.where(given != "", parsed[column])
     return parsed
 

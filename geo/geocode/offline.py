@@ -36,7 +36,8 @@ def match(gazetteer: Gazetteer, parts: pd.DataFrame) -> pd.DataFrame:
     """Place parsed addresses (columns street, housenumber, postcode, locality; "" when absent).
 
     Returns, in the same order and index: `x`, `y` (EPSG:31370, NaN when not placed),
-    `geocode_precision`, `geocode_score`, `street_fr`, `street_nl`, `nis_code`, `geocode_note`.
+    `geocode_precision`, `geocode_score`, `street_fr`, `street_nl`, `nis_code`, `geocode_note`,
+    `outside` (the postcode or locality is outside the region).
     """
     rows = pd.DataFrame(
         {
@@ -69,6 +70,7 @@ def match(gazetteer: Gazetteer, parts: pd.DataFrame) -> pd.DataFrame:
     _place_on_streets(gazetteer, rows, chosen, result)
     _place_in_communes(gazetteer, rows, result)
     result["geocode_score"] = result["geocode_score"].clip(0, 100).astype(int)
+    result["outside"] = (rows["pc_outside"] | rows["loc_unknown"]).to_numpy()
     return result.set_axis(parts.index)
 
 
