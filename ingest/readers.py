@@ -27,7 +27,8 @@ SNIFF_BYTES = 64 * 1024
 DELIMITERS = (";", ",", "\t")
 
 # Canonical column -> recognised source names, normalised (see `normalise_header`). When several
-# source columns map onto one canonical column, the first non-empty value wins, in this order.
+# source columns map onto one canonical column, the first non-empty value wins, in this order;
+# except for the category, whose values are all kept, joined by "; " (OSM spreads it over tags).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "source_key": ("source key", "id", "identifiant", "identifier", "ref", "reference", "referentie"),
     "name": ("name", "nom", "naam", "titre", "titel", "title", "initiative", "initiatief", "organisation",
@@ -297,7 +298,15 @@ def _finish(
         values = frame[header].astype(object)
         values = values.where(values.notna() & (values != ""), None)
         target = mapping[header]
-        columns[target] = values if target not in columns else columns[target].where(columns[target].notna(), values)
+        if target not in columns:
+            columns[target] = values
+        elif target == "category":
+            both = columns[target].notna() & values.notna()
+            columns[target] = (
+                columns[target].where(columns[target].notna(), values).where(~both, columns[target] + "; " + values)
+            )
+        else:
+            columns[target] = columns[target].where(columns[target].notna(), values)
     in_header_order = dict.fromkeys(mapping[h] for h in headers if h in mapping)
     result = pd.DataFrame({name: columns[name] for name in in_header_order}, index=frame.index)
     result["source_row"] = range(1, len(frame) + 1)

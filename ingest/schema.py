@@ -192,14 +192,19 @@ _PHRASES = sorted(_SYNONYM_TO_KEY, key=len, reverse=True)
 def category_of(text: str | None) -> tuple[str, bool]:
     """The taxonomy key for a free-text category, and whether it was recognised ("other" if not).
 
-    An exact synonym wins; else the longest synonym found as whole words in the text
-    ("Repair Café de Saint-Gilles" -> repair). Empty text gives ("other", False).
+    An exact synonym wins, for the whole text or else for its first part that has one (parts are
+    separated by ; / |, as in "bar; ngo"); else the longest synonym found as whole words in the
+    text ("Repair Café de Saint-Gilles" -> repair). Empty text gives ("other", False).
     """
     plain = normalise_text(text) if text else ""
     if not plain:
         return "other", False
     if plain in _SYNONYM_TO_KEY:
         return _SYNONYM_TO_KEY[plain], True
+    for part in re.split(r"[;/|]", text or ""):
+        key = _SYNONYM_TO_KEY.get(normalise_text(part))
+        if key:
+            return key, True
     padded = f" {plain} "
     for phrase in _PHRASES:
         if f" {phrase} " in padded:

@@ -110,9 +110,15 @@ def test_the_osm_community_places_all_come_through(source_dir: Path) -> None:
 
 
 def test_several_source_columns_for_one_name_take_the_first_non_empty(tmp_path: Path) -> None:
+    path = write(tmp_path / "osm.csv", b"name,website,contact:website\nA,,https://a.example\nB,https://b.example,x\n")
+    frame = read_table(path).frame
+    assert frame["website"].tolist() == ["https://a.example", "https://b.example"]
+
+
+def test_several_category_columns_are_joined_most_specific_first(tmp_path: Path) -> None:
     path = write(tmp_path / "osm.csv", b"name,amenity,community_centre\nA,community_centre,youth_centre\nB,library,\n")
     frame = read_table(path).frame
-    assert frame["category"].tolist() == ["youth_centre", "library"]  # the specific OSM tag first
+    assert frame["category"].tolist() == ["youth_centre; community_centre", "library"]
 
 
 def test_column_map_overrides_the_automatic_mapping(tmp_path: Path) -> None:

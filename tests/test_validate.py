@@ -101,6 +101,21 @@ def test_free_text_categories_map_onto_the_taxonomy(french: Validated) -> None:
     assert categories[[1, 2, 5, 8, 10]].to_list() == ["community", "repair", "food", "library", "mobility"]
 
 
+def test_category_of_ignores_accents_case_and_punctuation() -> None:
+    assert schema.category_of("COHÉSION-sociale") == ("community", True)
+    assert schema.category_of("Réparation") == ("repair", True)
+
+
+def test_category_of_reads_osm_tags_and_takes_the_first_recognised_part() -> None:
+    assert schema.category_of("youth_centre; community_centre") == ("education", True)
+    assert schema.category_of("bar; ngo") == ("community", True)
+
+
+def test_category_of_finds_a_synonym_inside_free_text() -> None:
+    assert schema.category_of("Repair Café de Saint-Gilles") == ("repair", True)
+    assert schema.category_of("Tricot") == ("other", False)
+
+
 def test_unrecognised_category_becomes_other_with_a_note(french: Validated) -> None:
     knitting = record(french, 9)
     assert knitting["category"] == "other"
@@ -210,7 +225,7 @@ def test_osm_community_places_all_become_records(source_dir: Path) -> None:
     assert records["source_key"].is_unique
     assert (records["licence"] == osm.LICENCE).all()
     assert records["lon"].notna().all()
-    assert (records["category"] == "other").sum() <= 2
+    assert not (records["category"] == "other").any()
     assert set(records.loc[records["status"] != "published", "status_reason"]) == {"no name (nom/naam/name)"}
 
 
