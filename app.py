@@ -1,4 +1,9 @@
-"""Streamlit entry point: language, navigation and the page registry (pages live in pages/)."""
+"""Streamlit entry point: language, navigation and the page registry.
+
+Pages live in app_pages/, one file each: a folder named pages/ beside this script would make
+Streamlit 1.67 serve a fresh server's first request in its legacy multipage mode, skipping
+this script.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,10 @@ st.set_page_config(page_title="Brussels initiatives map", page_icon="🗺️", l
 
 # (section, file, title key, icon, URL path). Contribution and moderation pages join here.
 PAGES: list[tuple[str, str, str, str, str]] = [
-    ("nav.explore", "pages/map.py", "page.map", "🗺️", "map"),
-    ("nav.explore", "pages/coverage.py", "page.coverage", "📊", "coverage"),
-    ("nav.explore", "pages/commune.py", "page.commune", "🏛️", "commune"),
-    ("nav.data", "pages/data.py", "page.data", "⬇️", "data"),
+    ("nav.explore", "app_pages/map.py", "page.map", "🗺️", "map"),
+    ("nav.explore", "app_pages/coverage.py", "page.coverage", "📊", "coverage"),
+    ("nav.explore", "app_pages/commune.py", "page.commune", "🏛️", "commune"),
+    ("nav.data", "app_pages/data.py", "page.data", "⬇️", "data"),
 ]
 
 lang = state.language()

@@ -76,7 +76,7 @@ st.html(f'<div class="bim-legend">{legend}</div>')
 
 st.subheader(t("coverage.chart_title", lang))
 chart = stats.assign(commune=stats["nis_code"].map(names), value=stats[metric] * scale)
-st.bar_chart(chart.sort_values("value"), x="commune", y="value", horizontal=True, x_label="", y_label="")
+st.bar_chart(chart, x="commune", y="value", horizontal=True, sort="-value", x_label="", y_label="")
 
 st.subheader(t("coverage.table_title", lang))
 table = stats.drop(columns="geometry").assign(commune=stats["nis_code"].map(names))
