@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 import settings
 from errors import BimError, ConfigurationError
-from geo import reference
+from geo import coverage, reference
 from geo.geocode import geocode_one
 from ingest import export, pipeline
 from ingest.schema import STATUSES
@@ -81,6 +81,23 @@ def _export(args: argparse.Namespace) -> None:
     print(f"{count} initiatives written to {args.out} ({args.format}).")
 
 
+def _stats(args: argparse.Namespace) -> None:
+    config = settings.load()
+    built = reference.load(config.data_dir)
+    with open_store(config) as store:
+        records = store.read(status="published", categories=args.category or None)
+    stats = coverage.commune_statistics(built.communes, built.sectors, records)
+    out = Path(args.out)
+    geojson = out.suffix.lower() == ".geojson"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(
+        coverage.statistics_geojson(stats, built.metadata.get("attribution", []))
+        if geojson
+        else coverage.statistics_csv(stats)
+    )
+    print(f"Statistics of {len(stats)} communes ({len(records)} initiatives) written to {out}.")
+
+
 def _geocode(args: argparse.Namespace) -> None:
     result = geocode_one(args.address, settings.load(), online=args.online)
     communes = reference.commune_names().set_index("nis_code")
@@ -130,6 +147,11 @@ def parser() -> argparse.ArgumentParser:
         "--status", choices=(*STATUSES, "all"), default="published", help="which status (default: published)"
     )
     exp.set_defaults(run=_export)
+
+    sta = commands.add_parser("stats", help="per-commune coverage statistics of the published initiatives")
+    sta.add_argument("--out", required=True, help="CSV file to write, or GeoJSON polygons when it ends in .geojson")
+    sta.add_argument("--category", action="append", help="count only this category key (repeatable)")
+    sta.set_defaults(run=_stats)
 
     geo = commands.add_parser("geocode", help="place one address (FR or NL) and print how it was matched")
     geo.add_argument("address", help='e.g. "Boulevard du Souverain 100, 1170 Watermael-Boitsfort"')
