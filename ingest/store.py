@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from geoalchemy2 import Geometry
@@ -155,14 +156,31 @@ def _rows(records: pd.DataFrame) -> list[dict[str, Any]]:
     """Records as dicts of plain Python values: None for missing, floats, ints and stripped text."""
     columns: dict[str, list[Any]] = {}
     for name in RECORD_COLUMNS:
-        values = records[name].tolist() if name in records.columns else [None] * len(records)
-        if name in FLOAT_COLUMNS:
-            columns[name] = [None if _missing(v) else float(v) for v in values]
-        elif name in INT_COLUMNS:
-            columns[name] = [None if _missing(v) else int(v) for v in values]
+        values = records[name] if name in records.columns else pd.Series(None, index=records.index, dtype=object)
+        if values.dtype.kind in "fiu":
+            numbers = values.to_numpy(float, na_value=np.nan)
         else:
-            columns[name] = [None if _missing(v) or not str(v).strip() else str(v).strip() for v in values]
+            text = _stripped(values.to_numpy(dtype=object, na_value=None))
+            if name not in FLOAT_COLUMNS and name not in INT_COLUMNS:
+                columns[name] = text.tolist()
+                continue
+            numbers = pd.to_numeric(pd.Series(text, dtype=object)).to_numpy(float, na_value=np.nan)
+        missing = np.isnan(numbers)
+        plain = np.full(len(numbers), None, dtype=object)
+        kind = float if name in FLOAT_COLUMNS else int if name in INT_COLUMNS else str
+        plain[~missing] = [kind(v) for v in numbers[~missing]]
+        columns[name] = plain.tolist()
     return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
+def _stripped(values: np.ndarray) -> np.ndarray:
+    """Text values stripped, with None for missing or blank ones."""
+    present = pd.notna(values)
+    text = np.array([str(v).strip() for v in values[present]], dtype=object)
+    text[text == ""] = None
+    values = values.copy()
+    values[present] = text
+    return values
 
 
 def _missing(value: Any) -> bool:
