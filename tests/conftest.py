@@ -78,3 +78,12 @@ def store(database_url: str) -> Iterator[Store]:
     opened = open_store(dataclasses.replace(settings.load(), database_url=database_url))
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def gazetteer_settings(built_settings: settings.Settings) -> settings.Settings:
+    """`built_settings` whose data folder also holds the offline geocoder's index, built once."""
+    from geo.geocode import build_index
+
+    build_index(built_settings)
+    return built_settings

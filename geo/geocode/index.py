@@ -53,7 +53,7 @@ class Gazetteer:
     - `names`: `name_key` (see `normalise.street_key`) and `street` (row of `streets`).
     - `addresses`: indexed by "street|12a" (exact) and "street|#12" (number only): `x`, `y`,
       `second` (True when the point's street is its second candidate).
-    - `numbers`: points usable for interpolation: `street`, `number`, `s`, `dx`, `dy`.
+    - `numbers`: points usable for interpolation: `street`, `number`, `s`, `dx`, `dy`, `x`, `y`.
     - `communes`: indexed by `nis_code`: `name_fr`, `name_nl`, `x`, `y` (a house-number point
       near the middle of the commune's addresses).
     - `postcodes`: every (postcode, nis_code) pair BeST lists, with `n_streets`.
@@ -309,11 +309,9 @@ def _addresses(
             unit_text + "|#" + number["number"].astype(str)[ok],
         ):
             tables.append(pd.DataFrame({"key": key, "x": x[ok], "y": y[ok], "second": second}))
-    table = pd.concat(tables, ignore_index=True)
-    # The same address twice (entrance node and building): their middle.
-    first = table.groupby("key", sort=False).agg(x=("x", "mean"), y=("y", "mean"), second=("second", "first"))
-    best = table.drop_duplicates("key")[["key", "second"]]
-    return first[first["second"] == best.set_index("key")["second"].reindex(first.index)]
+    # The same address twice (entrance node and building, a few metres apart): the first one.
+    table = pd.concat(tables, ignore_index=True).sort_values("second", kind="stable")
+    return table.drop_duplicates("key").set_index("key")
 
 
 def _numbers(
@@ -327,10 +325,13 @@ def _numbers(
     s = shapely.line_locate_point(line, shapely.points(x, y))
     foot = shapely.line_interpolate_point(line, s)
     dx, dy = x - shapely.get_x(foot), y - shapely.get_y(foot)
-    near = np.hypot(dx, dy) <= MAX_LINE_OFFSET_M
-    table = pd.DataFrame({"street": street, "number": number, "s": s, "dx": dx, "dy": dy})[near]
-    table = table.groupby(["street", "number"], as_index=False).mean()
-    return table.sort_values(["street", "number"], ignore_index=True)
+    offset = np.hypot(dx, dy)
+    table = pd.DataFrame(
+        {"street": street, "number": number, "s": s, "dx": dx, "dy": dy, "x": x, "y": y, "offset": offset}
+    )
+    # One point per number: the one nearest its street line.
+    table = table[offset <= MAX_LINE_OFFSET_M].sort_values("offset").drop_duplicates(["street", "number"])
+    return table.drop(columns="offset").sort_values(["street", "number"], ignore_index=True)
 
 
 def _communes(nis: np.ndarray, x: np.ndarray, y: np.ndarray) -> pd.DataFrame:

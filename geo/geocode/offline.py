@@ -332,7 +332,7 @@ def _interpolate(
     x = np.full(len(street), np.nan)
     y = np.full(len(street), np.nan)
     note = np.full(len(street), "", dtype=object)
-    t_number, t_s, t_dx, t_dy = (table[c].to_numpy() for c in ("number", "s", "dx", "dy"))
+    t_number, t_s, t_dx, t_dy, t_x, t_y = (table[c].to_numpy() for c in ("number", "s", "dx", "dy", "x", "y"))
     for same_side in (True, False):
         todo = np.flatnonzero(np.isnan(x))
         a, b = _neighbours(gazetteer, street[todo], number[todo], same_side)
@@ -346,6 +346,11 @@ def _interpolate(
         w = np.clip(f, 0, 1) * same_side
         x[todo] = shapely.get_x(foot) + ((1 - w) * t_dx[a] + w * t_dx[b]) * same_side
         y[todo] = shapely.get_y(foot) + ((1 - w) * t_dy[a] + w * t_dy[b]) * same_side
+        # Neighbours on different pieces of a street line (a dual carriageway, a square) are far
+        # apart along the line but not on the ground: then go straight from one to the other.
+        straight = (f >= 0) & (f <= 1) & (np.abs(t_s[b] - t_s[a]) > 2 * np.hypot(t_x[b] - t_x[a], t_y[b] - t_y[a]) + 30)
+        x[todo[straight]] = ((1 - f) * t_x[a] + f * t_x[b])[straight]
+        y[todo[straight]] = ((1 - f) * t_y[a] + f * t_y[b])[straight]
         how = np.where((n_a <= number[todo]) & (number[todo] <= n_b), "placed between", "extrapolated from")
         note[todo] = np.where(
             n_a == n_b,
