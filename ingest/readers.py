@@ -8,6 +8,7 @@ empty rows are kept (as all-None rows) so that `validate` can count them.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -17,13 +18,18 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from errors import InputFileError
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
 MAX_FIELD_CHARS = 1_000_000  # one cell; anything larger is not an initiative record
 SNIFF_BYTES = 64 * 1024
+HEADER_SEARCH_ROWS = 10  # a title or notes may sit above the header
 DELIMITERS = (";", ",", "\t")
 
 # Canonical column -> recognised source names, normalised (see `normalise_header`). When several
@@ -175,22 +181,35 @@ def _sniff_delimiter(header_line: str) -> str:
     return max(DELIMITERS, key=lambda d: (unquoted.count(d), d == ";"))
 
 
+def _header_cells(line: str) -> list[str]:
+    return next(csv.reader([line.rstrip("\r")], delimiter=_sniff_delimiter(line)), [])
+
+
 def _read_csv(path: Path, text: str, encoding: str, column_map: dict[str, str] | None) -> RawTable:
+    """The header is the first of the first lines that has a recognisable column (titles may sit above it)."""
     text = text.lstrip("\r\n")
-    delimiter = _sniff_delimiter(text.split("\n", 1)[0])
+    lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+    skip = next((i for i, line in enumerate(lines) if map_headers(_header_cells(line), column_map)), 0)
+    delimiter = _sniff_delimiter(lines[skip])
     try:
         frame = pd.read_csv(
             io.StringIO(text),
             sep=delimiter,
+            skiprows=skip,
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
             engine="c",
         )
     except pd.errors.ParserError as exc:
-        match = re.search(r"line (\d+), saw (\d+)", str(exc))
-        row = int(match.group(1)) - 1 if match else None
-        reason = f"more fields than the header has ({match.group(2)} fields)" if match else f"unreadable CSV ({exc})"
+        ragged = re.search(r"line (\d+), saw (\d+)", str(exc))
+        unclosed = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+        if ragged:
+            row, reason = int(ragged.group(1)) - 1 - skip, f"more fields than the header has ({ragged.group(2)})"
+        elif unclosed:
+            row, reason = int(unclosed.group(1)), "a quote opened here is never closed"
+        else:
+            row, reason = None, f"unreadable CSV ({exc})"
         raise InputFileError(path, f"{reason}: check the delimiter {delimiter!r} and quotes", row=row) from exc
     frame.columns = [str(c) for c in frame.columns]
     return _finish(path, frame, encoding, delimiter, column_map, long_text=len(text) > MAX_FIELD_CHARS)
@@ -209,8 +228,30 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
+def _xlsx_sheet(
+    book: Workbook, column_map: dict[str, str] | None
+) -> tuple[str, list[str], list[list[str | None]]] | None:
+    """(sheet title, header, data rows) of the first sheet with a recognisable header among its first
+    non-empty rows; else the first non-empty sheet with its first row as header (refused later)."""
+    fallback = None
+    for sheet in book.worksheets:
+        rows = sheet.iter_rows(values_only=True)
+        seen = 0
+        for row in rows:
+            if not any(v is not None and str(v).strip() for v in row):
+                continue
+            names = [_cell_text(v) or f"column {i + 1}" for i, v in enumerate(row)]
+            if map_headers(names, column_map):
+                return sheet.title, names, [[_cell_text(v) for v in r[: len(names)]] for r in rows]
+            fallback = fallback or (sheet.title, names, [])
+            seen += 1
+            if seen == HEADER_SEARCH_ROWS:
+                break
+    return fallback
+
+
 def _read_xlsx(path: Path, data: bytes, column_map: dict[str, str] | None) -> RawTable:
-    """The first sheet whose first non-empty row has recognisable headers (else the first sheet)."""
+    """The first sheet with a recognisable header, which may sit below a few title rows."""
     import openpyxl  # only needed for spreadsheets
 
     try:
@@ -218,17 +259,7 @@ def _read_xlsx(path: Path, data: bytes, column_map: dict[str, str] | None) -> Ra
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputFileError(path, f"a ZIP file that is not a readable XLSX workbook ({exc})") from exc
     try:
-        chosen: tuple[str, list[str], list[list[str | None]]] | None = None
-        for sheet in book.worksheets:
-            rows = iter(sheet.iter_rows(values_only=True))
-            header = next((r for r in rows if any(v is not None and str(v).strip() for v in r)), None)
-            if header is None:
-                continue
-            names = [_cell_text(v) or f"column {i + 1}" for i, v in enumerate(header)]
-            if chosen is None or map_headers(names, column_map):
-                chosen = (sheet.title, names, [[_cell_text(v) for v in r[: len(names)]] for r in rows])
-            if map_headers(names, column_map):
-                break
+        chosen = _xlsx_sheet(book, column_map)
     finally:
         book.close()
     if chosen is None:

@@ -53,6 +53,21 @@ def test_utf8_with_bom_and_comma_delimiter() -> None:
     assert table.frame.loc[0, "x"] == "148855,3"
 
 
+def test_title_lines_above_the_header_are_not_data(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "liste.csv", b"Liste des initiatives;;\nMise a jour 2026;;\nnom;commune;type\nA;Forest;Culture\n"
+    )
+    frame = read_table(path).frame
+    assert frame.loc[0, ["name", "locality", "category", "source_row"]].tolist() == ["A", "Forest", "Culture", 1]
+
+
+def test_a_quote_never_closed_is_refused_naming_its_row(tmp_path: Path) -> None:
+    path = write(tmp_path / "quotes.csv", b'nom;adresse\nMaison "Le Phare";Rue 1\n"Unclosed;Rue 2\nC;Rue 3\n')
+    with pytest.raises(InputFileError, match="a quote opened here is never closed") as caught:
+        read_table(path)
+    assert caught.value.row == 2
+
+
 def test_tab_delimited_utf8(tmp_path: Path) -> None:
     path = write(tmp_path / "export.txt", b"naam\tadres\tgemeente\nBuurthuis\tKerkstraat 2\tElsene\n")
     table = read_table(path)
@@ -65,6 +80,7 @@ def test_xlsx_with_dutch_headers(tmp_path: Path) -> None:
     book.active.title = "Notes"
     book.active.append(["Lijst van initiatieven, 2026"])
     sheet = book.create_sheet("Initiatieven")
+    sheet.append(["Initiatieven in Brussel (titel boven de kolommen)"])
     sheet.append(["Naam", "Beschrijving", "Adres", "Postcode", "Gemeente", "Categorie", "Breedtegraad", "Lengtegraad"])
     sheet.append(["Buurthuis Bruyn", "Ontmoeting", "Bruynstraat 1", 1120, "Brussel", "Buurtwerk", 50.9039, 4.3866])
     sheet.append([None] * 8)
@@ -176,7 +192,7 @@ def test_bytes_neither_utf8_nor_windows1252_are_refused(tmp_path: Path) -> None:
 
 
 def test_a_row_with_more_fields_than_the_header_is_refused(tmp_path: Path) -> None:
-    path = write(tmp_path / "ragged.csv", b"nom,adresse\nA,Rue 1\nB,Rue 2,1000,extra\n")
+    path = write(tmp_path / "ragged.csv", b"Liste\nnom,adresse\nA,Rue 1\nB,Rue 2,1000,extra\n")
     with pytest.raises(InputFileError, match=r"ragged\.csv, row 2: more fields than the header"):
         read_table(path)
 
