@@ -65,7 +65,7 @@ st.dataframe(
         "regional_share": st.column_config.NumberColumn(t("column.regional_share", lang), format="percent"),
     },
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )
 
 st.subheader(t("commune.gaps_title", lang, radius=coverage.GAP_RADIUS_M))
@@ -94,7 +94,7 @@ gap_columns = {
 if gaps.empty:
     st.success(t("commune.no_gaps", lang, radius=coverage.GAP_RADIUS_M))
 else:
-    st.dataframe(gaps[list(gap_columns)], column_config=gap_columns, hide_index=True, use_container_width=True)
+    st.dataframe(gaps[list(gap_columns)], column_config=gap_columns, hide_index=True, width="stretch")
 
 st.subheader(t("commune.across_title", lang, radius=coverage.BORDER_RADIUS_M))
 across = report.across_border.assign(
@@ -110,7 +110,7 @@ across_columns = {
 if across.empty:
     st.info(t("commune.no_across", lang))
 else:
-    st.dataframe(across[list(across_columns)], column_config=across_columns, hide_index=True, use_container_width=True)
+    st.dataframe(across[list(across_columns)], column_config=across_columns, hide_index=True, width="stretch")
 
 downloads = {
     "figures": lambda: report.figures.to_csv().encode(),

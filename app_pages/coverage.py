@@ -95,11 +95,11 @@ column_config = {
     },
     **{coverage.category_column(k): category_label(k, lang) for k in CATEGORIES},
 }
-st.dataframe(table[list(column_config)], column_config=column_config, hide_index=True, use_container_width=True)
+st.dataframe(table[list(column_config)], column_config=column_config, hide_index=True, width="stretch")
 regional = summary.rename(index=lambda m: t(f"metric.{m}", lang)).rename(
     columns={"region": t("coverage.region", lang), "median": t("coverage.median", lang)}
 )
-st.dataframe(regional.style.format("{:,.3f}"), use_container_width=True)
+st.dataframe(regional.style.format("{:,.3f}"), width="stretch")
 
 with st.expander(t("coverage.method_title", lang)):
     st.markdown(

@@ -6,6 +6,7 @@ Names and descriptions are generated; a few records carry hostile text to check 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -66,9 +67,18 @@ def sample_records(n: int, join: BoundaryJoin, seed: int = 1) -> pd.DataFrame:
     )
 
 
-def fill_store(config: settings.Settings, records: pd.DataFrame) -> settings.Settings:
-    """Settings whose store (SQLite in the data folder) holds `records`."""
-    config = dataclasses.replace(config, database_url=f"sqlite:///{config.data_dir / 'initiatives.sqlite'}")
+def fill_store(config: settings.Settings, records: pd.DataFrame, folder: Path) -> settings.Settings:
+    """`config` with a new SQLite store in `folder` holding `records`."""
+    config = dataclasses.replace(config, database_url=f"sqlite:///{folder / 'initiatives.sqlite'}")
     with open_store(config) as store:
         store.upsert(records)
     return config
+
+
+def app_environment(config: settings.Settings) -> dict[str, str]:
+    """Environment variables that make the app (or the CLI) use `config`'s data and store, without tiles."""
+    return {
+        "BIM_DATA_DIR": str(config.data_dir),
+        "BIM_DATABASE_URL": config.database_url,
+        "BIM_TILES_URL": "",
+    }

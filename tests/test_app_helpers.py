@@ -1,0 +1,124 @@
+"""The app's helpers: translations, escaping, offline map assets."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import folium
+import pandas as pd
+import pytest
+
+import settings
+from i18n import LANGUAGES, browser_language, commune_name, commune_names, t
+from i18n.messages import MESSAGES
+from ui import maps, safe
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_every_message_has_the_three_languages_and_the_same_placeholders(key: str) -> None:
+    texts = MESSAGES[key]
+    assert set(texts) == set(LANGUAGES)
+    assert all(texts.values())
+    assert _placeholders(texts["nl"]) == _placeholders(texts["fr"]) == _placeholders(texts["en"])
+
+
+def test_commune_names_follow_the_language() -> None:
+    assert commune_name("21004", "fr") == "Bruxelles"
+    assert commune_name("21004", "nl") == "Brussel"
+    assert commune_name("21004", "en") == "City of Brussels"
+    assert len(commune_names("nl")) == 19
+    assert commune_name(None, "fr") == ""
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("nl-BE,nl;q=0.9,en;q=0.8", "nl"),
+        ("en-US,en;q=0.9", "en"),
+        ("de-DE,de;q=0.9,en;q=0.5,fr;q=0.7", "fr"),
+        ("de-DE", "fr"),
+        (None, "fr"),
+        ("en;q=0.2,nl;q=0.8", "nl"),
+    ],
+)
+def test_browser_language_takes_the_preferred_one_we_speak(header: str | None, expected: str) -> None:
+    assert browser_language(header) == expected
+
+
+def test_messages_format_their_values() -> None:
+    assert t("map.count", "en", shown="3", total="10") == "**3** initiatives shown (of 10)"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ["<script>alert(1)</script>", '"><svg onload=alert(1)>', "<img src=x onerror=alert(1)>", "&lt;b&gt;"],
+)
+def test_text_is_escaped(payload: str) -> None:
+    escaped = safe.text(payload)
+    assert "<" not in escaped and ">" not in escaped and '"' not in escaped
+    assert not re.search(r"&(?!amp;|lt;|gt;|quot;|#x27;)", escaped)
+
+
+@pytest.mark.parametrize(
+    ("url", "safe_url"),
+    [
+        ("https://example.org/a?b=1&c=2", "https://example.org/a?b=1&amp;c=2"),
+        ("http://example.org", "http://example.org"),
+        ("javascript:alert(1)", ""),
+        ("JaVaScRiPt:alert(1)", ""),
+        (" javascript:alert(1)", ""),
+        ("data:text/html,<script>", ""),
+        ("//example.org", ""),
+        ('https://example.org/"onmouseover="alert(1)', "https://example.org/&quot;onmouseover=&quot;alert(1)"),
+        ("java\tscript:alert(1)", ""),
+        (None, ""),
+    ],
+)
+def test_only_http_links_survive(url: str | None, safe_url: str) -> None:
+    assert safe.link_attribute(url) == safe_url
+
+
+def test_missing_values_are_empty_text() -> None:
+    assert safe.text(None) == safe.text(float("nan")) == safe.text(pd.NA) == ""
+    assert safe.text("abcdef", max_chars=4) == "abc…"
+
+
+def test_maps_load_no_asset_from_another_site(tmp_path) -> None:
+    config = settings.Settings(data_dir=tmp_path, source_dir=None, tiles_url="")
+    m = maps.base_map(config)
+    records = pd.DataFrame(
+        {
+            "lat": [50.85],
+            "lon": [4.35],
+            "category": ["library"],
+            "nis_code": ["21004"],
+            "name": ["<b>x</b>"],
+            "street": ["Rue"],
+            "housenumber": ["1"],
+            "postcode": ["1000"],
+            "locality": ["Bruxelles"],
+            "website": ["javascript:alert(1)"],
+            "description": ["<script>"],
+        }
+    )
+    maps.add_initiatives(m, records, "fr", commune_names("fr"))
+    maps.localise_assets(m)
+    html = m.get_root().render()
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert "<b>x</b>" not in html and "<script>\\" not in html
+    assert "javascript:" not in html
+    assert "/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
+
+
+def test_an_unknown_plugin_asset_fails_loudly() -> None:
+    m = folium.Map(tiles=None)
+    element = folium.MacroElement()
+    element.default_js = [("some_cdn_plugin", "https://cdn.example.org/plugin.js")]
+    m.add_child(element)
+    with pytest.raises(KeyError):
+        maps.localise_assets(m)

@@ -1,0 +1,87 @@
+"""AppTest checks of the statistics (coverage) page and the pages' plumbing, without a browser."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import settings
+from geo.join import BoundaryJoin
+from tests.sample_initiatives import app_environment, fill_store, sample_records
+
+APP = settings.PROJECT_DIR / "app.py"
+APP_TIMEOUT_S = 60
+
+
+@pytest.fixture(scope="module")
+def app_settings(
+    built_settings: settings.Settings, boundary_join: BoundaryJoin, tmp_path_factory: pytest.TempPathFactory
+) -> settings.Settings:
+    return fill_store(built_settings, sample_records(400, boundary_join), tmp_path_factory.mktemp("app-store"))
+
+
+@pytest.fixture
+def coverage_page(app_settings: settings.Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    for name, value in app_environment(app_settings).items():
+        monkeypatch.setenv(name, value)
+    app = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
+    app.query_params["lang"] = "en"
+    app.run()
+    app.switch_page("app_pages/coverage.py").run()
+    yield app
+
+
+def test_coverage_page_shows_the_19_communes_without_error(coverage_page: AppTest) -> None:
+    assert not coverage_page.exception
+    assert coverage_page.title[0].value == "Coverage of the 19 communes"
+    table = coverage_page.dataframe[0].value
+    assert len(table) == 19
+    assert table["initiatives"].sum() == 400
+    assert "City of Brussels" in set(table["commune"])
+
+
+def test_coverage_page_shows_region_and_median_of_the_chosen_metric(coverage_page: AppTest) -> None:
+    labels = [m.label for m in coverage_page.metric]
+    assert labels == ["Region", "Median of the communes"]
+    assert coverage_page.metric[0].value.endswith("%")
+    coverage_page.selectbox(key="coverage_metric").select("initiatives").run()
+    assert coverage_page.metric[0].value == "400"
+    assert coverage_page.query_params["metric"] == "initiatives"
+
+
+def test_coverage_page_counts_only_the_chosen_categories(coverage_page: AppTest) -> None:
+    coverage_page.selectbox(key="coverage_metric").select("initiatives").run()
+    coverage_page.multiselect(key="coverage_categories").select("library").run()
+    assert not coverage_page.exception
+    libraries = coverage_page.dataframe[0].value["initiatives"].sum()
+    assert 0 < libraries < 400
+    assert coverage_page.metric[0].value == f"{libraries:,}"
+    assert coverage_page.query_params["cat"] == "library"
+
+
+def test_coverage_page_states_its_method(coverage_page: AppTest) -> None:
+    method = " ".join(m.value for m in coverage_page.markdown)
+    assert "EPSG:31370" in method and "spread evenly over its area" in method
+
+
+def test_coverage_page_speaks_dutch_from_the_url(app_settings: settings.Settings, monkeypatch) -> None:
+    for name, value in app_environment(app_settings).items():
+        monkeypatch.setenv(name, value)
+    app = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
+    app.query_params["lang"] = "nl"
+    app.run()
+    app.switch_page("app_pages/coverage.py").run()
+    assert app.title[0].value == "Dekking van de 19 gemeenten"
+    assert "Brussel" in set(app.dataframe[0].value["commune"])
+
+
+@pytest.mark.parametrize("page", ["app_pages/map.py", "app_pages/commune.py", "app_pages/data.py"])
+def test_every_page_runs_without_error(app_settings: settings.Settings, monkeypatch, page: str) -> None:
+    for name, value in app_environment(app_settings).items():
+        monkeypatch.setenv(name, value)
+    app = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception
