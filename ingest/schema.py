@@ -31,6 +31,8 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "geocode_precision",  # one of PRECISIONS
     "geocode_score",  # 0..100
     "website",  # http(s) only
+    "image_url",  # http(s) only: a picture of the place (contribution form)
+    "story",  # what makes it worth visiting (contribution form)
     "contact",  # private: never published, exported or shown
     "status",  # one of STATUSES
     "status_reason",

@@ -487,7 +487,15 @@ def _v1_create_tables(store: Store, conn: Connection) -> None:
     store._meta.create_all(conn)
 
 
-_MIGRATIONS: list[Callable[[Store, Connection], None]] = [_v1_create_tables]
+def _v2_image_and_story(store: Store, conn: Connection) -> None:
+    """Version 2: the contribution form's `image_url` and `story` (version 1 tables made before them)."""
+    present = {column["name"] for column in sa.inspect(conn).get_columns("initiatives")}
+    for name in ("image_url", "story"):
+        if name not in present:
+            conn.execute(sa.text(f"ALTER TABLE initiatives ADD COLUMN {name} TEXT"))
+
+
+_MIGRATIONS: list[Callable[[Store, Connection], None]] = [_v1_create_tables, _v2_image_and_story]
 
 
 def _sqlite_engine(url: sa.URL) -> Engine:

@@ -151,7 +151,7 @@ def test_submission_is_stored_once(store: Store) -> None:
 def test_schema_version_is_recorded_and_reopening_keeps_data(store: Store, database_url: str) -> None:
     store.upsert(make_records(2))
     reopened = open_store(dataclasses.replace(settings.load(), database_url=database_url))
-    assert reopened.version() == store.version() == 1
+    assert reopened.version() == store.version() == 2
     assert reopened.count() == 2
     reopened.close()
 
