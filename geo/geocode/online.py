@@ -46,6 +46,7 @@ def geocode(queries: pd.Series, settings: Settings) -> pd.DataFrame:
         lambda query: _ask(name, service, query),
         min_delay_seconds=settings.online_geocoder_min_delay_s,
         max_retries=1,
+        error_wait_seconds=settings.online_geocoder_min_delay_s,
         swallow_exceptions=False,
     )
     answers: dict[str, dict | None] = {}
