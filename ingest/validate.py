@@ -102,17 +102,18 @@ def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
     table["website"] = _check_websites(table["website"], problems)
     table["contact"] = _check_contacts(table["contact"], problems)
     category, unrecognised = _categorise(table["category"])
-    problems.note(unrecognised, "category '" + table["category"].astype(str) + "' not recognised: other")
+    unknown_text = table.loc[unrecognised, "category"]
+    problems.note(unrecognised, "category '" + unknown_text + "' not recognised: other")
     lon, lat = _coordinates(table, problems)
 
     no_name = table["name"].isna()
     problems.reject(no_name, "name", "no name (nom/naam/name)")
     duplicate_of = _duplicate_of(table, content)
     is_duplicate = duplicate_of.notna() & ~no_name
-    problems.reject(is_duplicate, None, "duplicate of row " + duplicate_of.astype("Int64").astype(str))
+    problems.reject(is_duplicate, None, "duplicate of row " + duplicate_of[is_duplicate].astype(int).astype(str))
     source_key, same_key_as = _source_keys(table, explicit="source_key" in raw.frame.columns)
     clash = same_key_as.notna() & ~is_duplicate & ~no_name
-    problems.reject(clash, None, "same id as row " + same_key_as.astype("Int64").astype(str))
+    problems.reject(clash, None, "same id as row " + same_key_as[clash].astype(int).astype(str))
 
     placed = lon.notna()
     status = np.select(
@@ -170,11 +171,12 @@ class _Problems:
         self, mask: pd.Series, column: str | None, reason: str | pd.Series, values: pd.Series | None = None
     ) -> None:
         """Report `mask` rows and note them in `status_reason`; a problem with the name rejects the record."""
-        if not mask.any():
+        rows = mask.index[mask.to_numpy()]
+        if rows.empty:
             return
-        reasons = reason[mask] if isinstance(reason, pd.Series) else pd.Series(reason, index=mask[mask].index)
-        shown = values[mask] if values is not None else pd.Series("", index=reasons.index)
-        for row, why, value in zip(self.source_row[mask], reasons, shown, strict=True):
+        reasons = reason.loc[rows] if isinstance(reason, pd.Series) else pd.Series(reason, index=rows)
+        shown = values.loc[rows] if values is not None else pd.Series("", index=rows)
+        for row, why, value in zip(self.source_row.loc[rows], reasons, shown, strict=True):
             self.rejections.append(Rejection(int(row), column, why, _excerpt(value)))
         label = reasons if column is None else (column + ": " + reasons if column != "name" else reasons)
         self.note(mask, label)
@@ -182,8 +184,12 @@ class _Problems:
             self.row_rejected |= mask
 
     def note(self, mask: pd.Series, text: str | pd.Series, first: bool = False) -> None:
+        """Add `text` (a string, or a Series holding at least the `mask` rows) to those rows' reasons."""
+        rows = mask.index[mask.to_numpy()]
+        if rows.empty:
+            return
         note = pd.Series(None, index=mask.index, dtype=object)
-        note[mask] = text[mask] if isinstance(text, pd.Series) else text
+        note[rows] = text.loc[rows] if isinstance(text, pd.Series) else text
         if first:
             self._notes.insert(0, note)
         else:
@@ -239,6 +245,8 @@ def _apply_limits(table: pd.DataFrame, problems: _Problems) -> None:
     """Too long: a name rejects the row (kept truncated for review); any other field is dropped."""
     for column, limit in LIMITS.items():
         values = table[column]
+        if values.isna().all():
+            continue
         too_long = values.str.len().fillna(0) > limit
         if not too_long.any():
             continue
@@ -254,11 +262,11 @@ def _split_address(table: pd.DataFrame) -> None:
     todo = table["address"].notna()
     if not todo.any():
         return
-    parts = _per_unique(table.loc[todo, "address"], _address_parts)
+    codes, uniques = pd.factorize(table.loc[todo, "address"])
+    parts = np.array([_address_parts(a) for a in uniques], dtype=object).reshape(-1, 4)[codes]
     for i, column in enumerate(("street", "housenumber", "postcode", "locality")):
         current = table.loc[todo, column]
-        parsed = parts.map(lambda p, i=i: p[i], na_action="ignore")
-        table.loc[todo, column] = current.where(current.notna(), parsed)
+        table.loc[todo, column] = current.where(current.notna(), pd.Series(parts[:, i], index=current.index))
 
 
 def _address_parts(address: str) -> tuple[str | None, ...]:
@@ -313,7 +321,7 @@ def _categorise(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _number(values: pd.Series, column: str, problems: _Problems) -> pd.Series:
     """Parse decimals, with commas ('4,3525') or spaces ('148 855'); a non-number is reported, then missing."""
-    numbers = pd.to_numeric(values, errors="coerce").astype(float)
+    numbers = pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce").astype(float)
     retry = values.notna() & numbers.isna()
     if retry.any():
         cleaned = values[retry].str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
@@ -362,7 +370,7 @@ def _coordinates(table: pd.DataFrame, problems: _Problems) -> tuple[pd.Series, p
     index = table.index
     given = pd.Series((lon_lat | x_y).to_numpy(), index=index)
     unknown = given & pd.Series(np.isnan(out_lon), index=index)
-    shown = pd.Series(a, index=index).astype(str) + ", " + pd.Series(b, index=index).astype(str)
+    shown = pd.Series([f"{a[i]:g}, {b[i]:g}" for i in np.flatnonzero(unknown)], index=index[unknown.to_numpy()])
     reason = "coordinates neither WGS84 degrees nor Belgian Lambert 72/2008 metres"
     problems.reject(unknown & lon_lat, "lon", reason, shown)
     problems.reject(unknown & ~lon_lat, "x", reason, shown)
