@@ -13,7 +13,6 @@ import io
 import json
 import math
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from errors import InputFileError
+from ingest.schema import normalise_text
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -32,7 +32,7 @@ SNIFF_BYTES = 64 * 1024
 HEADER_SEARCH_ROWS = 10  # a title or notes may sit above the header
 DELIMITERS = (";", ",", "\t")
 
-# Canonical column -> recognised source names, normalised (see `normalise_header`). When several
+# Canonical column -> recognised source names, normalised (see `schema.normalise_text`). When several
 # source columns map onto one canonical column, the first non-empty value wins, in this order;
 # except for the category, whose values are all kept, joined by "; " (OSM spreads it over tags).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -88,18 +88,12 @@ class RawTable:
     sheet: str = ""
 
 
-def normalise_header(text: str) -> str:
-    """Lower case, no accents, any run of punctuation or spaces as one space: 'Code_Postal' -> 'code postal'."""
-    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return " ".join(re.split(r"[^0-9a-z]+", plain.lower())).strip()
-
-
 def map_headers(headers: list[str], column_map: dict[str, str] | None = None) -> dict[str, str]:
     """Source header -> canonical name for the headers we recognise; `column_map` wins over the aliases."""
-    overrides = {normalise_header(k): v for k, v in (column_map or {}).items()}
+    overrides = {normalise_text(k): v for k, v in (column_map or {}).items()}
     mapping: dict[str, str] = {}
     for header in headers:
-        key = normalise_header(header)
+        key = normalise_text(header)
         target = (column_map or {}).get(header) or overrides.get(key) or _ALIAS_TO_CANONICAL.get(key)
         if target:
             mapping[header] = target
@@ -142,13 +136,17 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
             raise _encoding_error(path, data, exc.start, "invalid UTF-16") from exc
     nul = data.find(b"\x00", 0, SNIFF_BYTES)
     if nul >= 0:
-        raise _encoding_error(path, data, nul, "binary file (NUL byte): expected CSV, XLSX or GeoJSON")
+        raise InputFileError(path, f"binary file (NUL byte at byte offset {nul}): expected CSV, XLSX or GeoJSON")
     try:
         return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
     except UnicodeDecodeError as exc:
         if _UTF8_MULTIBYTE.search(data):
             raise _encoding_error(
-                path, data, exc.start, f"invalid UTF-8 byte 0x{data[exc.start]:02x} at byte offset {exc.start}"
+                path,
+                data,
+                exc.start,
+                f"invalid UTF-8 byte 0x{data[exc.start]:02x} at byte offset {exc.start}: correct it or save the"
+                " file as UTF-8 again",
             ) from exc
     try:
         return data.decode("cp1252"), "cp1252"
@@ -171,7 +169,7 @@ def _encoding_error(path: Path, data: bytes, offset: int, reason: str) -> InputF
     delimiter = max(DELIMITERS, key=lambda d: header.count(d.encode()))
     names = header.decode("utf-8", "replace").strip("\ufeff\r").split(delimiter)
     column = data.count(delimiter.encode(), line_start, offset)
-    field_name = names[column].strip() if b"\x00" not in header and column < len(names) else None
+    field_name = names[column].strip() if column < len(names) else None
     return InputFileError(path, reason, row=row, field=field_name)
 
 
@@ -323,7 +321,7 @@ def _finish(
         _check_field_sizes(path, frame)
     columns: dict[str, pd.Series] = {}
     ranked = sorted(
-        mapping, key=lambda h: _ALIAS_RANK.get(normalise_header(h), -1) if h not in (column_map or {}) else -2
+        mapping, key=lambda h: _ALIAS_RANK.get(normalise_text(h), -1) if h not in (column_map or {}) else -2
     )
     for header in ranked:
         values = frame[header].astype(object)
