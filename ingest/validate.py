@@ -149,11 +149,11 @@ def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
             "licence": licence or None,
         }
     )
-    for column in RECORD_COLUMNS:
+    for column in RECORD_COLUMNS:  # text as Python str or None, numbers as floats (NaN) and ints
         if column not in records:
-            records[column] = None
-        elif records[column].dtype == object:
-            records[column] = records[column].where(records[column].notna(), None)
+            records[column] = pd.Series(None, index=records.index, dtype=object)
+        elif column not in ("lon", "lat", "geocode_score", "source_row"):
+            records[column] = records[column].astype(object).where(records[column].notna(), None)
     rejections = sorted(problems.rejections, key=lambda r: r.source_row)
     return Validated(records=records[list(RECORD_COLUMNS)], rejections=rejections, skipped_empty=int(empty.sum()))
 
