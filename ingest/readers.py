@@ -59,6 +59,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "x": ("x", "x lambert", "lambert x", "coord x", "coordonnee x", "x coordinaat"),
     "y": ("y", "y lambert", "lambert y", "coord y", "coordonnee y", "y coordinaat"),
     "website": ("website", "site", "site web", "site internet", "url", "web", "webstek", "contact website"),
+    "image_url": ("image url", "image", "photo", "picture", "afbeelding", "foto"),
+    "story": ("story", "histoire", "recit", "verhaal"),
     "contact": ("contact", "email", "e mail", "mail", "courriel", "contact email", "telephone", "telefoon",
                 "phone"),
 }  # fmt: skip

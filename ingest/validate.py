@@ -40,6 +40,8 @@ LIMITS: dict[str, int] = {
     "postcode": 20,
     "locality": 100,
     "website": 2000,
+    "image_url": 2000,
+    "story": 5000,
     "contact": 320,
 }
 EXCERPT_CHARS = 80
@@ -99,7 +101,8 @@ def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
     _apply_limits(table, problems)
     _split_address(table)
     table["postcode"] = _per_unique(table["postcode"], _postcode)
-    table["website"] = _check_websites(table["website"], problems)
+    table["website"] = _check_urls(table["website"], "website", problems)
+    table["image_url"] = _check_urls(table["image_url"], "image_url", problems)
     table["contact"] = _check_contacts(table["contact"], problems)
     category, unrecognised = _categorise(table["category"])
     unknown_text = table.loc[unrecognised, "category"]
@@ -140,6 +143,8 @@ def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
             "geocode_precision": pd.Series(np.where(placed, "given", "none"), dtype=object),
             "geocode_score": np.where(placed, 100.0, np.nan),
             "website": table["website"],
+            "image_url": table["image_url"],
+            "story": table["story"],
             "contact": table["contact"],
             "status": pd.Series(status, dtype=object),
             "status_reason": problems.reasons(),
@@ -227,7 +232,7 @@ def _trimmed(frame: pd.DataFrame) -> pd.DataFrame:
             table[column] = pd.Series(None, index=table.index, dtype=object)
             continue
         values = frame[column].astype(object).reset_index(drop=True)
-        if column == "description":
+        if column in ("description", "story"):
             table[column] = _per_unique(values, lambda v: v.strip() or None)
         else:
             table[column] = _per_unique(values, lambda v: " ".join(v.split()) or None)
@@ -294,13 +299,13 @@ def _website(text: str) -> str | None:
     return first if _URL.match(first) else None
 
 
-def _check_websites(website: pd.Series, problems: _Problems) -> pd.Series:
+def _check_urls(values: pd.Series, column: str, problems: _Problems) -> pd.Series:
     """http(s) only; a bare domain ('www.x.be') gets https://; anything else is dropped and reported.
 
     Of several addresses ('a.be; b.be', as OSM has) the first is kept.
     """
-    url = _per_unique(website, _website)
-    problems.reject(website.notna() & url.isna(), "website", "not an http(s) address", website)
+    url = _per_unique(values, _website)
+    problems.reject(values.notna() & url.isna(), column, "not an http(s) address", values)
     return url
 
 

@@ -243,3 +243,9 @@ def test_100k_rows_validate_in_seconds() -> None:
     checked = validate(raw, "bench")
     assert time.perf_counter() - start < 10  # about 2 s on one free core; generous for a shared machine
     assert (checked.records["status"] == "published").all()
+
+
+def test_image_url_and_story_are_read_and_checked() -> None:
+    checked = validate(table(name=["A"], image_url=["javascript:alert(1)"], story=["  Une histoire.\n"]), "t")
+    assert checked.records.loc[0, ["image_url", "story"]].to_list() == [None, "Une histoire."]
+    assert checked.rejections[0].field == "image_url"
