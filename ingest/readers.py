@@ -17,15 +17,12 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import openpyxl
 import pandas as pd
 
 from errors import InputFileError
 from ingest.schema import normalise_text
-
-if TYPE_CHECKING:
-    from openpyxl import Workbook
 
 MAX_FIELD_CHARS = 1_000_000  # one cell; anything larger is not an initiative record
 SNIFF_BYTES = 64 * 1024
@@ -229,7 +226,7 @@ def _cell_text(value: object) -> str | None:
 
 
 def _xlsx_sheet(
-    book: Workbook, column_map: dict[str, str] | None
+    book: openpyxl.Workbook, column_map: dict[str, str] | None
 ) -> tuple[str, list[str], list[list[str | None]]] | None:
     """(sheet title, header, data rows) of the first sheet with a recognisable header among its first
     non-empty rows; else the first non-empty sheet with its first row as header (refused later)."""
@@ -252,8 +249,6 @@ def _xlsx_sheet(
 
 def _read_xlsx(path: Path, data: bytes, column_map: dict[str, str] | None) -> RawTable:
     """The first sheet with a recognisable header, which may sit below a few title rows."""
-    import openpyxl  # only needed for spreadsheets
-
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
