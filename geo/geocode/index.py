@@ -141,7 +141,7 @@ def build(sources: Sources) -> Gazetteer:
         streets=streets.drop(columns="key"),
         lines=street_lines,
         names=_names(streets, lines, lines_unit, points, point_unit),
-        addresses=_addresses(point_unit, alt_unit, number, x, y),
+        addresses=_addresses(points, point_unit, alt_unit, x, y),
         numbers=_numbers(street_lines, point_unit, number["number"].to_numpy(), x, y),
         communes=_communes(points["nis_code"].to_numpy(), x, y),
         postcodes=sources.postcodes[["postcode", "nis_code", "n_streets"]],
@@ -297,9 +297,10 @@ def _names(
 
 
 def _addresses(
-    point_unit: np.ndarray, alt_unit: np.ndarray, number: pd.DataFrame, x: np.ndarray, y: np.ndarray
+    points: pd.DataFrame, point_unit: np.ndarray, alt_unit: np.ndarray, x: np.ndarray, y: np.ndarray
 ) -> pd.DataFrame:
     """House-number points by "street|12a" and "street|#12"; the inferred street wins over the second."""
+    number = housenumber_parts(points["housenumber"])
     tables = []
     for unit, second in ((point_unit, False), (alt_unit, True)):
         ok = (unit >= 0) & (number["number"].to_numpy() >= 0)
@@ -309,7 +310,8 @@ def _addresses(
             unit_text + "|#" + number["number"].astype(str)[ok],
         ):
             tables.append(pd.DataFrame({"key": key, "x": x[ok], "y": y[ok], "second": second}))
-    # The same address twice (entrance node and building, a few metres apart): the first one.
+    # The same number twice on a street (an entrance beside its building, mostly): the first one.
+    # Measured on the town halls, the first in OSM's order beats the mean and the one nearest the road.
     table = pd.concat(tables, ignore_index=True).sort_values("second", kind="stable")
     return table.drop_duplicates("key").set_index("key")
 

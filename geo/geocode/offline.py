@@ -25,7 +25,7 @@ WORDS_MIN_SCORE = 90  # token-set ratio (street type or article missing), when t
 LOCALITY_MIN_SCORE = 88
 # "Bruxelles" written as a locality means the region as often as the City of Brussels: no constraint.
 REGION_NAMES = frozenset({"bruxelles", "brussel", "brussels", "bruxelles ville", "brussel stad", "bxl"})
-REGION_WORDS = frozenset({"bruxelles", "brussel", "brussels", "bxl", "capitale", "hoofdstedelijk"})
+REGION_WORDS = frozenset({"bruxelles", "brussel", "brussels", "bxl"})  # "Bruxelles-Capitale", "Brussel 1000"
 PENALTY = {"second street": 5, "number only": 5, "interpolated": 10, "street only": 20, "contradiction": 15}
 POSTCODE_SCORE = 20
 MAX_SECOND_STREET_GAP_M = 50.0  # a second-street point farther than this from the interpolated place is ignored
@@ -255,7 +255,7 @@ def _place_on_streets(gazetteer: Gazetteer, rows: pd.DataFrame, chosen: pd.DataF
     done = ~np.isnan(ix) & (np.isnan(x[todo]) | far)
     precision[todo[done]] = "street"
     x[todo[done]], y[todo[done]], place[todo[done]] = ix[done], iy[done], between[done]
-    score[todo[done]] -= PENALTY["interpolated"]
+    score[todo[done]] += PENALTY["second street"] * second[todo[done]] - PENALTY["interpolated"]
 
     todo = np.flatnonzero(np.isnan(x))
     x[todo], y[todo] = streets["x"].to_numpy()[street[todo]], streets["y"].to_numpy()[street[todo]]
