@@ -16,10 +16,9 @@ config = settings.load()
 names = commune_names(lang)
 st.title(t("commune.title", lang))
 
-state.init_value("commune_nis", "commune", next(iter(names)), names)
-st.selectbox(t("commune.choose", lang), list(names), format_func=names.__getitem__, key="commune_nis")
-state.write_param("commune_nis", "commune")
-nis_code = st.session_state["commune_nis"]
+commune_key = state.init_value("commune", lang, "commune", next(iter(names)), names)
+st.selectbox(t("commune.choose", lang), list(names), format_func=names.__getitem__, key=commune_key)
+nis_code = state.write_param("commune", lang, "commune")
 
 try:
     layers = data.layers(config.data_dir)

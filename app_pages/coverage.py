@@ -17,21 +17,19 @@ metrics = coverage.metric_columns()
 st.title(t("coverage.title", lang))
 st.caption(t("coverage.intro", lang))
 
-state.init_value("coverage_metric", "metric", coverage.share_column(500), metrics)
-state.init_list("coverage_categories", "cat", CATEGORIES)
+metric_key = state.init_value("coverage_metric", lang, "metric", coverage.share_column(500), metrics)
+categories_key = state.init_list("coverage_categories", lang, "cat", CATEGORIES)
 left, right = st.columns(2)
-left.selectbox(t("coverage.metric", lang), metrics, format_func=lambda m: t(f"metric.{m}", lang), key="coverage_metric")
+left.selectbox(t("coverage.metric", lang), metrics, format_func=lambda m: t(f"metric.{m}", lang), key=metric_key)
 right.multiselect(
     t("coverage.categories", lang),
     list(CATEGORIES),
     format_func=lambda key: category_label(key, lang),
-    key="coverage_categories",
+    key=categories_key,
     placeholder=t("map.filter_all", lang),
 )
-state.write_param("coverage_metric", "metric")
-state.write_param("coverage_categories", "cat")
-metric = st.session_state["coverage_metric"]
-categories = tuple(st.session_state["coverage_categories"])
+metric = state.write_param("coverage_metric", lang, "metric")
+categories = tuple(state.write_param("coverage_categories", lang, "cat"))
 
 try:
     layers = data.layers(config.data_dir)

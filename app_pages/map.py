@@ -20,30 +20,30 @@ st.caption(t("map.intro", lang))
 try:
     layers = data.layers(config.data_dir)
     names = commune_names(lang)
-    state.init_list("map_categories", "cat", CATEGORIES)
-    state.init_list("map_communes", "commune", names)
-    state.init_value("map_text", "q")
+    categories_key = state.init_list("map_categories", lang, "cat", CATEGORIES)
+    communes_key = state.init_list("map_communes", lang, "commune", names)
+    text_key = state.init_value("map_text", lang, "q")
     left, middle, right = st.columns([2, 2, 1.5])
     left.multiselect(
         t("map.filter_categories", lang),
         list(CATEGORIES),
         format_func=lambda key: category_label(key, lang),
-        key="map_categories",
+        key=categories_key,
         placeholder=t("map.filter_all", lang),
     )
     middle.multiselect(
         t("map.filter_communes", lang),
         list(names),
         format_func=names.__getitem__,
-        key="map_communes",
+        key=communes_key,
         placeholder=t("map.filter_all", lang),
     )
-    right.text_input(t("map.filter_text", lang), key="map_text", help=t("map.filter_text_help", lang))
-    for key, param in (("map_categories", "cat"), ("map_communes", "commune"), ("map_text", "q")):
-        state.write_param(key, param)
-
+    right.text_input(t("map.filter_text", lang), key=text_key, help=t("map.filter_text_help", lang))
     shown, total = data.filtered(
-        config, st.session_state["map_categories"], st.session_state["map_communes"], st.session_state["map_text"]
+        config,
+        state.write_param("map_categories", lang, "cat"),
+        state.write_param("map_communes", lang, "commune"),
+        state.write_param("map_text", lang, "q"),
     )
 except BimError as exc:
     st.error(t("app.unavailable", lang, error=exc))

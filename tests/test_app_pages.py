@@ -46,14 +46,14 @@ def test_coverage_page_shows_region_and_median_of_the_chosen_metric(coverage_pag
     labels = [m.label for m in coverage_page.metric]
     assert labels == ["Region", "Median of the communes"]
     assert coverage_page.metric[0].value.endswith("%")
-    coverage_page.selectbox(key="coverage_metric").select("initiatives").run()
+    coverage_page.selectbox(key="coverage_metric:en").select("initiatives").run()
     assert coverage_page.metric[0].value == "400"
     assert coverage_page.query_params["metric"] == "initiatives"
 
 
 def test_coverage_page_counts_only_the_chosen_categories(coverage_page: AppTest) -> None:
-    coverage_page.selectbox(key="coverage_metric").select("initiatives").run()
-    coverage_page.multiselect(key="coverage_categories").select("library").run()
+    coverage_page.selectbox(key="coverage_metric:en").select("initiatives").run()
+    coverage_page.multiselect(key="coverage_categories:en").select("library").run()
     assert not coverage_page.exception
     libraries = coverage_page.dataframe[0].value["initiatives"].sum()
     assert 0 < libraries < 400

@@ -47,32 +47,39 @@ def language_selector(lang: str) -> None:
     )
 
 
-def init_list(key: str, param: str, allowed: Iterable[str]) -> None:
-    """Give widget `key` its starting list from `?param=a,b` (or this session's last value)."""
-    if key in st.session_state:
-        return
-    allowed = list(allowed)
-    if param in st.query_params:
-        chosen = [v for v in st.query_params[param].split(",") if v in allowed]
-    else:
-        chosen = st.session_state.get(_SAVED + key, [])
-    st.session_state[key] = chosen
+def widget_key(name: str, lang: str) -> str:
+    """A filter widget's key: per language, because a widget keeps the option labels it was made with."""
+    return f"{name}:{lang}"
 
 
-def init_value(key: str, param: str, default: str = "", allowed: Iterable[str] | None = None) -> None:
-    """Give widget `key` its starting text from `?param=` (or this session's last value)."""
-    if key in st.session_state:
-        return
-    value = st.query_params.get(param, st.session_state.get(_SAVED + key, default))
-    st.session_state[key] = value if allowed is None or value in allowed else default
+def init_list(name: str, lang: str, param: str, allowed: Iterable[str]) -> str:
+    """Give filter `name` its starting list from `?param=a,b` (or this session's last value); its key."""
+    key = widget_key(name, lang)
+    if key not in st.session_state:
+        allowed = list(allowed)
+        if param in st.query_params:
+            st.session_state[key] = [v for v in st.query_params[param].split(",") if v in allowed]
+        else:
+            st.session_state[key] = st.session_state.get(_SAVED + name, [])
+    return key
 
 
-def write_param(key: str, param: str) -> None:
-    """Write widget `key`'s current value to `?param=` (dropped when empty) and keep a session copy."""
-    value = st.session_state.get(key)
-    st.session_state[_SAVED + key] = value
+def init_value(name: str, lang: str, param: str, default: str = "", allowed: Iterable[str] | None = None) -> str:
+    """Give filter `name` its starting value from `?param=` (or this session's last value); its key."""
+    key = widget_key(name, lang)
+    if key not in st.session_state:
+        value = st.query_params.get(param, st.session_state.get(_SAVED + name, default))
+        st.session_state[key] = value if allowed is None or value in allowed else default
+    return key
+
+
+def write_param(name: str, lang: str, param: str) -> object:
+    """Write filter `name`'s value to `?param=` (dropped when empty), keep a session copy; the value."""
+    value = st.session_state.get(widget_key(name, lang))
+    st.session_state[_SAVED + name] = value
     text = ",".join(value) if isinstance(value, list) else (value or "")
     if text:
         st.query_params[param] = text
     elif param in st.query_params:
         del st.query_params[param]
+    return value

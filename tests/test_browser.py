@@ -1,0 +1,230 @@
+"""The real app in headless chromium: map, filters, languages, shared links, downloads, no outside requests.
+
+One app server (streamlit run on a free port, tiles off) and one browser serve the whole module;
+each page gets a screenshot under test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+import settings
+from geo.join import BoundaryJoin
+from tests.sample_initiatives import app_environment, fill_store, sample_records
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = settings.PROJECT_DIR / "test-artifacts"
+INITIATIVES = 500
+START_TIMEOUT_S = 60
+WAIT_MS = 30_000
+# Streamlit's frontend, opened on a page's path (/coverage), probes that path as a base URL
+# (/coverage/_stcore/health) before the root: expected 404s that are not ours.
+BASE_PATH_PROBE = re.compile(r"/[a-z_]+/_stcore/(health|host-config)$")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(
+    built_settings: settings.Settings, boundary_join: BoundaryJoin, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A running app over a store of sample initiatives."""
+    if not (settings.PROJECT_DIR / "static" / "vendor" / "leaflet" / "leaflet.js").is_file():
+        pytest.fail("the offline map assets are missing: run `make assets`")
+    folder = tmp_path_factory.mktemp("browser-store")
+    config = fill_store(built_settings, sample_records(INITIATIVES, boundary_join), folder)
+    port = _free_port()
+    log = (folder / "streamlit.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
+        cwd=settings.PROJECT_DIR,
+        env={**os.environ, **app_environment(config)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"the app did not start: see {folder / 'streamlit.log'}")
+            time.sleep(0.3)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A French-speaking browser tab; dialogs (an XSS sign) fail the test."""
+    context = browser.new_context(locale="fr-BE", viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    tab = context.new_page()
+    tab.set_default_timeout(WAIT_MS)
+    dialogs: list[str] = []
+    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    yield tab
+    context.close()
+    assert not dialogs, f"a dialog opened: {dialogs}"
+
+
+def _map(page: Page):
+    return page.frame_locator("iframe").first
+
+
+def _count(page: Page, words: str) -> int:
+    """The number in the 'N initiatives shown' line."""
+    text = page.get_by_text(words).first.inner_text()
+    return int(re.sub(r"\D", "", text.split("(")[0]))
+
+
+def _wait_map_ready(page: Page) -> None:
+    _map(page).locator(".marker-cluster").first.wait_for()
+    page.wait_for_timeout(500)  # let Leaflet finish placing markers before counting or a screenshot
+
+
+def _choose_category(page: Page, label: str) -> None:
+    page.locator('[data-testid="stMultiSelect"]').first.click()
+    page.keyboard.type(label)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+
+
+def test_map_shows_clusters_and_commune_borders(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/?lang=fr")
+    _wait_map_ready(page)
+    assert _map(page).locator(".marker-cluster").count() > 0
+    assert _map(page).locator("path.leaflet-interactive").count() == 19
+    assert _count(page, "initiatives affichées") == INITIATIVES
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "map.png", full_page=True)
+
+
+def test_choosing_a_category_changes_the_count_and_the_list(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/?lang=en")
+    _wait_map_ready(page)
+    _choose_category(page, "Libraries and reading")
+    expect(page).to_have_url(re.compile(r"cat=library"))
+    expect(page.get_by_text("initiatives shown").first).not_to_contain_text(f"{INITIATIVES} initiatives")
+    shown = _count(page, "initiatives shown")
+    assert 0 < shown < INITIATIVES
+    items = page.locator("ol.bim-list li")
+    expect(items.first).to_contain_text("Libraries and reading")
+    assert items.count() == min(shown, 50)
+    assert all("Libraries and reading" in text for text in items.all_inner_texts())
+
+
+def test_switching_to_dutch_changes_labels_and_commune_names(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/?lang=fr&commune=21004")
+    expect(page.locator("h1").first).to_have_text("Initiatives citoyennes à Bruxelles")
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').click()
+    page.get_by_role("option", name="Nederlands").click()
+    expect(page.locator("h1").first).to_have_text("Burgerinitiatieven in Brussel")
+    expect(page).to_have_url(re.compile(r"lang=nl"))
+    expect(page.get_by_text("initiatieven getoond").first).to_be_visible()
+    expect(page.locator('[data-testid="stMultiSelect"]').nth(1)).to_contain_text("Brussel")
+    listed = page.locator("ol.bim-list")
+    expect(listed.locator("li").first).to_contain_text(" · Brussel · ")
+    assert " · Bruxelles · " not in listed.inner_text()  # the commune name; addresses stay as given
+
+
+def test_a_browser_asking_for_dutch_gets_dutch(browser: Browser, app_url: str) -> None:
+    context = browser.new_context(locale="nl-BE")
+    tab = context.new_page()
+    tab.goto(app_url)
+    expect(tab.locator("h1").first).to_have_text("Burgerinitiatieven in Brussel", timeout=WAIT_MS)
+    context.close()
+
+
+def test_a_shared_link_restores_the_filters(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/?lang=en&cat=library,food&commune=21004,21015&q=initiative")
+    _wait_map_ready(page)
+    filters = page.locator('[data-testid="stMultiSelect"]')
+    expect(filters.nth(0)).to_contain_text("Libraries and reading")
+    expect(filters.nth(0)).to_contain_text("Food and urban agriculture")
+    expect(filters.nth(1)).to_contain_text("City of Brussels")
+    expect(filters.nth(1)).to_contain_text("Schaerbeek")
+    expect(page.locator('[data-testid="stTextInput"] input')).to_have_value("initiative")
+    items = page.locator("ol.bim-list li").all_inner_texts()
+    assert items and all(("City of Brussels" in i or "Schaerbeek" in i) for i in items)
+    assert _count(page, "initiatives shown") == len(items) or len(items) == 50
+
+
+def test_the_geojson_download_matches_the_filter(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/?lang=en&cat=library&commune=21004")
+    _wait_map_ready(page)
+    shown = _count(page, "initiatives shown")
+    with page.expect_download() as download:
+        page.locator('[data-testid="stDownloadButton"] button').filter(has_text="GeoJSON").click()
+    collection = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    features = collection["features"]
+    assert len(features) == shown > 0
+    assert {f["properties"]["category"] for f in features} == {"library"}
+    assert {f["properties"]["nis_code"] for f in features} == {"21004"}
+    assert "contact" not in features[0]["properties"]
+    assert collection["licence"] and collection["attribution"]
+
+
+@pytest.mark.parametrize("path", ["", "coverage", "commune", "data"])
+def test_no_request_leaves_the_app_and_none_fails(page: Page, app_url: str, path: str) -> None:
+    outside, failed = [], []
+    page.on(
+        "request", lambda r: None if r.url.startswith((app_url, "data:", "blob:", "about:")) else outside.append(r.url)
+    )
+    page.on("requestfailed", lambda r: failed.append(f"{r.url} {r.failure}"))
+    page.on(
+        "response",
+        lambda r: (
+            failed.append(f"{r.url} {r.status}") if r.status >= 400 and not BASE_PATH_PROBE.search(r.url) else None
+        ),
+    )
+    page.goto(f"{app_url}/{path}?lang=en")
+    expect(page.locator("h1").first).to_be_visible()
+    if path in ("", "coverage", "commune"):
+        _map(page).locator("path.leaflet-interactive").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{path or 'map'}-page.png", full_page=True)
+    assert not outside, f"requests outside the app: {outside}"
+    assert not failed, f"failed requests: {failed}"
