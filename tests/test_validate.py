@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -229,7 +228,8 @@ def test_osm_community_places_all_become_records(source_dir: Path) -> None:
     assert set(records.loc[records["status"] != "published", "status_reason"]) == {"no name (nom/naam/name)"}
 
 
-def test_100k_rows_validate_in_seconds() -> None:
+def test_100k_rows_with_decimal_commas_all_validate() -> None:
+    """Scale, not speed (benchmarks/ingest.py measures speed): a large file loses no row."""
     n = 100_000
     raw = table(
         name=[f"Initiative {i}" for i in range(n)],
@@ -239,10 +239,10 @@ def test_100k_rows_validate_in_seconds() -> None:
         lon=[f"4,{3500 + i % 100}" for i in range(n)],
         website=[f"www.example{i}.be" for i in range(n)],
     )
-    start = time.perf_counter()
     checked = validate(raw, "bench")
-    assert time.perf_counter() - start < 10  # about 2 s on one free core; generous for a shared machine
+    assert len(checked.records) == n
     assert (checked.records["status"] == "published").all()
+    assert checked.records["lat"].between(50.84, 50.85).all()
 
 
 def test_image_url_and_story_are_read_and_checked() -> None:
