@@ -20,6 +20,8 @@ PAGES: list[tuple[str, str, str, str, str]] = [
     ("nav.explore", "app_pages/coverage.py", "page.coverage", "📊", "coverage"),
     ("nav.explore", "app_pages/commune.py", "page.commune", "🏛️", "commune"),
     ("nav.data", "app_pages/data.py", "page.data", "⬇️", "data"),
+    ("nav.contribute", "app_pages/contribute.py", "page.contribute", "✍️", "contribute"),
+    ("nav.contribute", "app_pages/moderate.py", "page.moderate", "🔐", "moderate"),
 ]
 
 lang = state.language()

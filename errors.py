@@ -55,3 +55,11 @@ class ConfigurationError(BimError):
 
 class GazetteerNotBuiltError(ReferenceNotBuiltError):
     """The offline geocoder's index has not been built yet."""
+
+
+class SubmissionError(BimError):
+    """A contribution (or a moderator's edit) has fields to correct: `problems` maps field -> problem code."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{field}: {code}" for field, code in sorted(problems.items())))

@@ -44,6 +44,7 @@ class Settings:
     tiles_url: str = OSM_TILES_URL
     tiles_attribution: str = OSM_ATTRIBUTION
     moderator_password_hash: str = ""
+    submissions_per_session: int = 5
 
     @property
     def boroughs_dir(self) -> Path:
@@ -84,4 +85,5 @@ def load() -> Settings:
         tiles_url=_env("BIM_TILES_URL", OSM_TILES_URL),  # empty: no basemap
         tiles_attribution=_env("BIM_TILES_ATTRIBUTION", OSM_ATTRIBUTION),
         moderator_password_hash=_env("BIM_MODERATOR_PASSWORD_HASH"),
+        submissions_per_session=int(_env("BIM_SUBMISSIONS_PER_SESSION", "5")),
     )

@@ -6,6 +6,8 @@ three languages and the same placeholders.
 
 from __future__ import annotations
 
+from i18n.contribution import CONTRIBUTION_MESSAGES
+
 MESSAGES: dict[str, dict[str, str]] = {
     # --- app and navigation ---------------------------------------------------------------
     "app.language": {"fr": "Langue", "nl": "Taal", "en": "Language"},
@@ -301,4 +303,5 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Open-source software. The map uses Leaflet and Leaflet.markercluster (MIT licence), served by the app "
         "itself: nothing is loaded from another site.",
     },
+    **CONTRIBUTION_MESSAGES,
 }

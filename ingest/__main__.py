@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import getpass
 import sys
 from pathlib import Path
 
 from tqdm import tqdm
 
 import settings
+from auth import hash_password
 from errors import BimError, ConfigurationError
 from geo import coverage, reference
 from geo.geocode import geocode_one
@@ -113,6 +115,17 @@ def _geocode(args: argparse.Namespace) -> None:
         print(f"note:      {result['geocode_note']}")
 
 
+def _hash_password(_args: argparse.Namespace) -> None:
+    """Read the password twice from the terminal (or once from stdin when piped) and print its hash."""
+    if sys.stdin.isatty():
+        password = getpass.getpass("Moderator password: ")
+        if getpass.getpass("Same password again: ") != password:
+            raise ConfigurationError("the two passwords differ: nothing was printed")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    print(hash_password(password))
+
+
 def parser() -> argparse.ArgumentParser:
     """The CLI's argument parser, one sub-command per task."""
     main = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
@@ -157,6 +170,12 @@ def parser() -> argparse.ArgumentParser:
     geo.add_argument("address", help='e.g. "Boulevard du Souverain 100, 1170 Watermael-Boitsfort"')
     geo.add_argument("--online", action="store_true", help="ask the online geocoder (BIM_ONLINE_GEOCODER) if needed")
     geo.set_defaults(run=_geocode)
+
+    pwd = commands.add_parser(
+        "hash-password",
+        help="print the hash of a moderator password, for BIM_MODERATOR_PASSWORD_HASH or Streamlit secrets",
+    )
+    pwd.set_defaults(run=_hash_password)
     return main
 
 

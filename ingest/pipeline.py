@@ -32,6 +32,7 @@ GEOCODERS: tuple[str, ...] = ("offline", "online", "none")
 STAGES: tuple[str, ...] = ("read", "validate", "geocode", "join", "write")
 OUTSIDE_REGION = "outside the Brussels region"
 NOT_GEOCODED = "not geocoded"
+AWAITING_REVIEW = "awaiting review"  # rows held by `review=True` until a moderator approves them
 STILL_OPEN = ("published", "pending")  # statuses the join may change (not rejected nor duplicate)
 # A geocoder takes the rows to place (address columns) and returns, row for row, at least
 # lon, lat, geocode_source, geocode_precision, geocode_score and geocode_note.
@@ -115,13 +116,16 @@ def import_file(
     dry_run: bool = False,
     geocoder: str | Geocoder = "none",
     progress: Progress | None = None,
+    review: bool = False,
 ) -> ImportReport:
     """Import `path` into the store of `settings`; every row ends up stored with its status.
 
     `source_name` defaults to the file name without extension: with the row's key it makes
     the stable id, so re-importing a file under the same name updates in place. `geocoder` is
-    "offline", "online", "none" or a function (see `Geocoder`). Raises InputFileError for an
-    unreadable file and ConfigurationError for an unavailable geocoder, before anything is written.
+    "offline", "online", "none" or a function (see `Geocoder`). With `review` (uploads on the
+    moderation page) rows that would be published are held as pending, for a moderator to approve.
+    Raises InputFileError for an unreadable file and ConfigurationError for an unavailable
+    geocoder, before anything is written.
     """
     path = Path(path)
     source_name = source_name or path.stem
@@ -137,6 +141,10 @@ def import_file(
             records = geocode_missing(records, settings, place)
     with stages("join"):
         records = join_regions(records, settings)
+        if review:
+            held = records["status"] == "published"
+            records.loc[held, "status"] = "pending"
+            records.loc[held, "status_reason"] = _with(records.loc[held, "status_reason"], AWAITING_REVIEW)
     with stages("write"), open_store(settings) as store:
         status = records["status"]
         run = ImportRun(source_name, str(path), int((status == "rejected").sum()), int((status == "pending").sum()))

@@ -1,0 +1,134 @@
+"""Contribute page (citizens): propose an initiative; a moderator checks it before the map shows it."""
+
+from __future__ import annotations
+
+import uuid
+
+import streamlit as st
+
+import settings
+from errors import BimError, SubmissionError
+from i18n import category_label, commune_name, t
+from ingest import contribute
+from ingest.schema import CATEGORIES
+from ui import contribution, data, state
+
+HONEYPOT_KEY = "contribute_homepage"
+FIELDS = ("name", "category", "description", "address", "website", "contact", "image_url", "story")
+
+lang = st.session_state[state.LANG_KEY]
+config = settings.load()
+st.title(t("contribute.title", lang))
+st.markdown(t("contribute.intro", lang))
+
+if st.session_state.get("contribute_done"):
+    st.success(t("contribute.thanks", lang))
+    st.markdown(t("contribute.next", lang))
+    if st.session_state.get("contribute_count", 0) < config.submissions_per_session and st.button(
+        t("contribute.another", lang)
+    ):
+        st.session_state["contribute_done"] = False
+        st.rerun()
+    st.stop()
+if st.session_state.get("contribute_count", 0) >= config.submissions_per_session:
+    st.warning(t("contribute.limit", lang))
+    st.stop()
+st.session_state.setdefault("contribute_token", uuid.uuid4().hex)
+
+# Where: the address, its geocoded preview, and a pin the contributor can move by clicking.
+address = st.text_input(
+    t("contribute.address", lang), key="contribute_address", max_chars=contribute.FORM_LIMITS["address"]
+)
+found = contribution.geocode_preview(address, config)
+pin = st.session_state.get("contribute_pin")
+if pin is not None and pin[0] != address:
+    pin = None
+point, precision, score, source = None, "none", None, None
+if pin is not None:
+    point, precision, score, source = pin[1], "given", 100.0, "form"
+    st.caption(t("contribute.pin_moved", lang))
+elif found is not None and found["lon"] is not None:
+    point = (found["lon"], found["lat"])
+    precision, score, source = found["geocode_precision"], found["geocode_score"], found["geocode_source"]
+    st.caption(
+        t(
+            "contribute.found",
+            lang,
+            precision=t(f"precision.{precision}", lang),
+            commune=commune_name(found["nis_code"], lang) or "?",
+        )
+    )
+elif address.strip():
+    st.caption(t("contribute.not_found", lang))
+st.caption(t("contribute.pin_help", lang))
+try:
+    clicked = contribution.pin_map(config, point, key="contribute_map")
+except BimError as exc:
+    st.error(t("app.unavailable", lang, error=exc))
+    st.stop()
+if clicked is not None:
+    st.session_state["contribute_pin"] = (address, clicked)
+    st.rerun()
+
+# What: the rest of the form. The honeypot is pushed off-screen; people never fill it.
+st.html(
+    f"<style>.st-key-{HONEYPOT_KEY} {{position: absolute; left: -10000px; width: 1px; height: 1px; "
+    "overflow: hidden;}</style>"
+)
+limits = contribute.FORM_LIMITS
+with st.form("contribute_form"):
+    name = st.text_input(t("contribute.name", lang), max_chars=limits["name"])
+    category = st.selectbox(
+        t("contribute.category", lang), list(CATEGORIES), format_func=lambda key: category_label(key, lang)
+    )
+    description = st.text_area(t("contribute.description", lang), max_chars=limits["description"])
+    website = st.text_input(t("contribute.website", lang), max_chars=limits["website"], placeholder="https://")
+    contact = st.text_input(
+        t("contribute.contact", lang), max_chars=limits["contact"], help=t("contribute.contact_help", lang)
+    )
+    image_url = st.text_input(t("contribute.image_url", lang), max_chars=limits["image_url"], placeholder="https://")
+    story = st.text_area(t("contribute.story", lang), max_chars=limits["story"], help=t("contribute.story_help", lang))
+    honeypot = st.text_input(t("contribute.honeypot", lang), key=HONEYPOT_KEY)
+    sent = st.form_submit_button(t("contribute.submit", lang), type="primary")
+
+if sent:
+    submission = contribute.Submission(
+        name=name,
+        category=category,
+        description=description,
+        address=address,
+        website=website,
+        contact=contact,
+        image_url=image_url,
+        story=story,
+        lon=point[0] if point else None,
+        lat=point[1] if point else None,
+        geocode_precision=precision,
+        geocode_score=score,
+        geocode_source=source,
+        token=st.session_state["contribute_token"],
+        honeypot=honeypot,
+    )
+    try:
+        contribute.submit(data.store(config.database_url), config, submission)
+    except SubmissionError as exc:
+        for field in FIELDS:
+            if field in exc.problems:
+                code = exc.problems[field]
+                st.error(
+                    t(
+                        f"contribute.error_{code}",
+                        lang,
+                        field=t(f"contribute.{field}", lang),
+                        limit=limits.get(field, ""),
+                    )
+                )
+        st.stop()
+    except BimError as exc:
+        st.error(t("app.unavailable", lang, error=exc))
+        st.stop()
+    st.session_state["contribute_count"] = st.session_state.get("contribute_count", 0) + 1
+    st.session_state["contribute_done"] = True
+    for key in ("contribute_token", "contribute_pin", "contribute_address"):
+        st.session_state.pop(key, None)
+    st.rerun()
