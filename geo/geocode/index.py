@@ -141,7 +141,7 @@ def build(sources: Sources) -> Gazetteer:
         streets=streets.drop(columns="key"),
         lines=street_lines,
         names=_names(streets, lines, lines_unit, points, point_unit),
-        addresses=_addresses(points, point_unit, alt_unit, x, y),
+        addresses=_addresses(point_unit, alt_unit, number, x, y),
         numbers=_numbers(street_lines, point_unit, number["number"].to_numpy(), x, y),
         communes=_communes(points["nis_code"].to_numpy(), x, y),
         postcodes=sources.postcodes[["postcode", "nis_code", "n_streets"]],
@@ -179,7 +179,7 @@ def save(gazetteer: Gazetteer, folder: Path) -> None:
     for name in ("names", "addresses", "numbers", "communes", "postcodes", "localities"):
         getattr(gazetteer, name).to_parquet(folder / f"{name}.parquet")
     counts = {"streets": len(streets), "addresses": len(gazetteer.addresses), "names": len(gazetteer.names)}
-    metadata = {"built_at": datetime.now(UTC).isoformat(timespec="seconds"), "counts": counts}
+    metadata = {"built_at": datetime.now(UTC).isoformat(timespec="seconds"), "sources": SOURCES, "counts": counts}
     (folder / METADATA_FILE).write_text(json.dumps(metadata, indent=2))
 
 
@@ -297,10 +297,9 @@ def _names(
 
 
 def _addresses(
-    points: pd.DataFrame, point_unit: np.ndarray, alt_unit: np.ndarray, x: np.ndarray, y: np.ndarray
+    point_unit: np.ndarray, alt_unit: np.ndarray, number: pd.DataFrame, x: np.ndarray, y: np.ndarray
 ) -> pd.DataFrame:
     """House-number points by "street|12a" and "street|#12"; the inferred street wins over the second."""
-    number = housenumber_parts(points["housenumber"])
     tables = []
     for unit, second in ((point_unit, False), (alt_unit, True)):
         ok = (unit >= 0) & (number["number"].to_numpy() >= 0)
