@@ -106,6 +106,7 @@ def _tables(postgis: bool) -> tuple[sa.MetaData, sa.Table, sa.Table, sa.Table, s
     for name in RECORD_COLUMNS[1:]:
         kind: Any = sa.Float if name in FLOAT_COLUMNS else sa.Integer if name in INT_COLUMNS else sa.Text
         columns.append(sa.Column(name, kind, nullable=True))
+    # Digest of the content as its source last gave it (see CONTENT_COLUMNS).
     columns.append(sa.Column("content_hash", sa.String(32), nullable=False))
     if postgis:
         columns.append(sa.Column("geom", Geometry("POINT", srid=4326, spatial_index=True), nullable=True))
@@ -222,22 +223,33 @@ class Store:
             yield conn
 
     def _migrate(self) -> None:
-        """Bring the schema up to the latest version (each migration in the same transaction)."""
+        """Bring the schema up to the latest version, all migrations in one write transaction.
+
+        An up-to-date store is only read, so opening it never waits for a running import.
+        """
         try:
+            with self.engine.connect() as conn:
+                if self._recorded_version(conn) == len(_MIGRATIONS):
+                    return
             with self._write() as conn:
-                current = 0
-                if sa.inspect(conn).has_table("schema_version"):
-                    current = conn.execute(sa.select(sa.func.max(self.schema_version.c.version))).scalar() or 0
-                if current > len(_MIGRATIONS):
-                    raise StoreError(
-                        f"{self.url}: schema version {current} is newer than this code knows "
-                        f"({len(_MIGRATIONS)}): update the code"
-                    )
+                current = self._recorded_version(conn)
                 for version, migration in enumerate(_MIGRATIONS[current:], start=current + 1):
                     migration(self, conn)
                     conn.execute(sa.insert(self.schema_version), {"version": version, "applied_at": now_iso()})
         except sa.exc.OperationalError as exc:
             raise StoreError(f"{self.url}: cannot open the store: {exc.orig}") from exc
+
+    def _recorded_version(self, conn: Connection) -> int:
+        """The schema version in the database (0 when empty); refuses one newer than this code."""
+        current = 0
+        if sa.inspect(conn).has_table("schema_version"):
+            current = int(conn.execute(sa.select(sa.func.max(self.schema_version.c.version))).scalar() or 0)
+        if current > len(_MIGRATIONS):
+            raise StoreError(
+                f"{self.url}: schema version {current} is newer than this code knows ({len(_MIGRATIONS)}): "
+                "update the code"
+            )
+        return current
 
     @property
     def url(self) -> str:
@@ -414,15 +426,18 @@ class Store:
         table = self.initiatives
         with self._write() as conn:
             stored = conn.execute(
-                sa.select(*(table.c[c] for c in RECORD_COLUMNS)).where(table.c.id == record_id)
+                sa.select(*(table.c[c] for c in RECORD_COLUMNS), table.c.content_hash).where(table.c.id == record_id)
             ).first()
             if stored is None:
                 raise RecordNotFoundError(f"{self.url}: no initiative with id {record_id}")
             before = dict(stored._mapping)
+            source_hash = before.pop("content_hash")
             row = self._prepared(pd.DataFrame([{**before, **changes}]))[0]
             diff = [c for c in changes if row[c] != before[c]]
             if not diff:
                 return
+            # The hash stays the source's: re-importing the same file keeps a moderator's edits.
+            row["content_hash"] = source_hash
             row["created_at"], row["updated_at"] = before["created_at"], now_iso()
             conn.execute(sa.update(table).where(table.c.id == record_id).values(row))
             self._audit(conn, actor, record_id, action, {c: before[c] for c in diff}, {c: row[c] for c in diff})

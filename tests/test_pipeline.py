@@ -180,6 +180,28 @@ def test_a_killed_import_leaves_the_store_as_it_was(
     assert len(import_file(changed, store_settings, source_name="assoc").rows) == 7  # and the store still works
 
 
+def test_ctrl_c_mid_import_leaves_the_store_as_it_was(
+    store_settings: settings.Settings, sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import_file(sample, store_settings, source_name="assoc")
+    before = snapshot(store_settings)
+    changed = write_csv(tmp_path / "changed.csv", [r.replace("Rue", "Chaussée") for r in ROWS])
+    monkeypatch.setenv("BIM_DATABASE_URL", store_settings.database_url)
+    monkeypatch.setenv("BIM_DATA_DIR", str(store_settings.data_dir))
+
+    def ctrl_c(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("UPDATE INITIATIVES"):
+            raise KeyboardInterrupt
+
+    sa.event.listen(sa.engine.Engine, "after_cursor_execute", ctrl_c)
+    try:
+        assert main(["import", str(changed), "--source", "assoc"]) == 130
+    finally:
+        sa.event.remove(sa.engine.Engine, "after_cursor_execute", ctrl_c)
+    assert "nothing was changed" in capsys.readouterr().err
+    pd.testing.assert_frame_equal(snapshot(store_settings), before)
+
+
 def _import_quietly(config: settings.Settings, path: Path, source_name: str) -> None:
     import_file(path, config, source_name=source_name)
 

@@ -206,3 +206,19 @@ def test_reimport_without_contact_keeps_the_stored_contact(store: Store) -> None
     changed = records.assign(contact=["new@example.org", "person1@example.org"])
     assert store.upsert(changed).outcomes == ("updated", "unchanged")
     assert store.get(stable_id("test", "key-0"))["contact"] == "new@example.org"
+
+
+def test_moderator_edits_survive_reimporting_the_same_source(store: Store) -> None:
+    records = make_records(2)
+    record_id = store.upsert(records).ids[0]
+    store.update_fields(record_id, {"name": "Corrected by a moderator"}, actor="m")
+    assert store.upsert(records).unchanged == 2
+    assert store.get(record_id)["name"] == "Corrected by a moderator"
+
+
+@pytest.mark.timeout(30)
+def test_opening_an_up_to_date_store_does_not_wait_for_a_writer(store: Store, database_url: str) -> None:
+    with store._write():  # an import holding the write lock
+        reader = open_store(dataclasses.replace(settings.load(), database_url=database_url))
+        assert reader.count() == 0
+        reader.close()
