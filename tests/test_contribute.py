@@ -1,0 +1,196 @@
+"""Contributions and moderation without a browser: form rules, spam, privacy, concurrency, uploads, CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import settings
+from auth import verify_password
+from errors import SubmissionError
+from ingest import contribute, export, pipeline
+from ingest.store import open_store
+
+GRAND_PLACE = (4.3525, 50.8467)  # lon, lat: City of Brussels (21004)
+SECRET_EMAIL = "only-moderators-7f3a9c@example.org"
+
+
+def submission(**changes: object) -> contribute.Submission:
+    base = contribute.Submission(
+        name="Potager de la Grand-Place",
+        category="food",
+        description="Un potager partagé.",
+        address="Grand-Place 1, 1000 Bruxelles",
+        website="https://potager.example.org",
+        contact=SECRET_EMAIL,
+        image_url="https://potager.example.org/photo.jpg",
+        story="On y cueille des tomates en plein centre.",
+        lon=GRAND_PLACE[0],
+        lat=GRAND_PLACE[1],
+        geocode_precision="address",
+        geocode_score=95.0,
+        geocode_source="offline",
+        token="form-1",
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def test_a_submission_is_stored_pending_in_its_commune_and_not_published(store_settings: settings.Settings) -> None:
+    with open_store(store_settings) as store:
+        record_id = contribute.submit(store, store_settings, submission())
+        stored = store.get(record_id)
+        assert stored["status"] == "pending"
+        assert stored["nis_code"] == "21004"
+        assert stored["story"] == "On y cueille des tomates en plein centre."
+        assert store.read(status="published").empty
+        assert store.audit_trail(record_id)[0]["action"] == "submit"
+
+
+def test_a_filled_honeypot_looks_accepted_but_stores_nothing(store_settings: settings.Settings) -> None:
+    with open_store(store_settings) as store:
+        assert contribute.submit(store, store_settings, submission(honeypot="http://spam.example")) is None
+        assert store.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "problems"),
+    [
+        ({"name": "  "}, {"name": "required"}),
+        ({"name": "x" * 201}, {"name": "too_long"}),
+        ({"description": "x" * 5001}, {"description": "too_long"}),
+        ({"story": "x" * 1001}, {"story": "too_long"}),
+        ({"website": "javascript:alert(1)"}, {"website": "not_http"}),
+        ({"image_url": "data:image/svg+xml,<svg onload=alert(1)>"}, {"image_url": "not_http"}),
+        ({"image_url": "javascript:alert(1)"}, {"image_url": "not_http"}),
+        ({"contact": ""}, {"contact": "required"}),
+        ({"contact": "not an address"}, {"contact": "not_email"}),
+        ({"address": "", "lon": None, "lat": None}, {"address": "no_place"}),
+    ],
+)
+def test_wrong_fields_are_refused_with_their_problem(changes: dict, problems: dict) -> None:
+    assert contribute.check(submission(**changes))[1] == problems
+
+
+def test_a_bare_domain_website_becomes_https_as_in_imports() -> None:
+    record, problems = contribute.check(submission(website="www.potager.be"))
+    assert not problems
+    assert record["website"] == "https://www.potager.be"
+
+
+def test_a_refused_submission_raises_and_stores_nothing(store_settings: settings.Settings) -> None:
+    with open_store(store_settings) as store, pytest.raises(SubmissionError) as raised:
+        contribute.submit(store, store_settings, submission(website="javascript:alert(1)"))
+    assert raised.value.problems == {"website": "not_http"}
+
+
+def test_a_resent_form_stores_one_record(store_settings: settings.Settings) -> None:
+    with open_store(store_settings) as store:
+        first = contribute.submit(store, store_settings, submission())
+        assert contribute.submit(store, store_settings, submission()) == first
+        assert store.count() == 1
+
+
+def test_moderation_edits_are_checked_and_audited(store_settings: settings.Settings) -> None:
+    with open_store(store_settings) as store:
+        record_id = contribute.submit(store, store_settings, submission())
+        with pytest.raises(SubmissionError):
+            contribute.save_edit(store, record_id, {"website": "javascript:alert(1)"}, "alice")
+        contribute.save_edit(store, record_id, {"name": "Potager du centre", "website": "potager.be"}, "alice")
+        assert store.get(record_id)["website"] == "https://potager.be"
+        last = store.audit_trail(record_id)[-1]
+        assert (last["actor"], last["before"]["name"], last["after"]["name"]) == (
+            "alice",
+            "Potager de la Grand-Place",
+            "Potager du centre",
+        )
+
+
+def test_moving_the_point_places_it_in_its_new_commune(store_settings: settings.Settings) -> None:
+    with open_store(store_settings) as store:
+        record_id = contribute.submit(store, store_settings, submission())
+        ixelles = (4.3720, 50.8330)
+        store.update_fields(
+            record_id, contribute.moved_point(store.get(record_id), *ixelles, store_settings), "moderator"
+        )
+        moved = store.get(record_id)
+        assert (moved["nis_code"], moved["geocode_precision"]) == ("21009", "given")
+        assert moved["sector_code"].startswith("21009")
+
+
+def test_likely_duplicates_are_shown_for_pending_records(store_settings: settings.Settings) -> None:
+    with open_store(store_settings) as store:
+        published = contribute.submit(store, store_settings, submission())
+        store.set_status(published, "published", "", "moderator")
+        again = contribute.submit(store, store_settings, submission(name="Potager Grand-Place", token="form-2"))
+        pending, pairs = contribute.review_queue(store)
+        assert list(pending["id"]) == [again]
+        assert (pairs["candidate_id"] == again).any() and (pairs["existing_id"] == published).any()
+
+
+def test_the_contact_email_never_leaves_the_store(store_settings: settings.Settings, tmp_path: Path) -> None:
+    with open_store(store_settings) as store:
+        record_id = contribute.submit(store, store_settings, submission())
+        store.set_status(record_id, "published", "", "moderator")
+        assert store.get(record_id)["contact"] == SECRET_EMAIL  # kept, for moderators
+        for status in (None, "published"):
+            assert SECRET_EMAIL not in store.read(status=status).to_csv()
+        assert SECRET_EMAIL not in str(store.audit_trail(record_id))
+        records = store.read(status=None)
+    for fmt in export.FORMATS:
+        out = tmp_path / f"all.{fmt}"
+        export.export(records, fmt, out)
+        assert SECRET_EMAIL.encode() not in out.read_bytes()
+
+
+def _submit_in_a_process(database_url: str, data_dir: str, worker: int) -> None:
+    config = dataclasses.replace(settings.load(), database_url=database_url, data_dir=Path(data_dir))
+    with open_store(config) as store:
+        for _ in range(2):  # a double click: the same form twice
+            contribute.submit(store, config, submission(name=f"Initiative {worker}", token=f"token-{worker}"))
+
+
+def test_twenty_simultaneous_submissions_are_each_stored_once(store_settings: settings.Settings) -> None:
+    context = multiprocessing.get_context("fork")  # each child opens its own store
+    args = (store_settings.database_url, str(store_settings.data_dir))
+    processes = [context.Process(target=_submit_in_a_process, args=(*args, w)) for w in range(20)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(120)
+    assert [p.exitcode for p in processes] == [0] * 20
+    with open_store(store_settings) as store:
+        stored = store.read(status=None)
+        assert sorted(stored["name"]) == sorted(f"Initiative {w}" for w in range(20))
+        assert stored["id"].is_unique
+        assert all(len(store.audit_trail(i)) == 1 for i in stored["id"])
+
+
+def test_an_upload_for_review_holds_good_rows_pending(store_settings: settings.Settings, tmp_path: Path) -> None:
+    upload = tmp_path / "upload.csv"
+    upload.write_text(
+        "nom;lat;lon;site\nBon;50.8467;4.3525;https://bon.example\n;50.85;4.35;\n"
+        "Mauvais site;50.84;4.36;javascript:x\n",
+        encoding="utf-8",
+    )
+    report = pipeline.import_file(upload, store_settings, review=True)
+    assert (report.new, report.needs_review, report.rejected) == (3, 2, 1)
+    assert set(report.rows["status"]) == {"pending", "rejected"}
+    with open_store(store_settings) as store:
+        assert store.read(status="published").empty
+
+
+def test_hash_password_reads_stdin_when_piped_and_prints_a_usable_hash() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ingest", "hash-password"],
+        input="a long moderator password\n",
+        capture_output=True,
+        text=True,
+        cwd=settings.PROJECT_DIR,
+        check=True,
+    )
+    assert verify_password("a long moderator password", done.stdout.strip())
