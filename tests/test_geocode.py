@@ -201,6 +201,16 @@ def test_split_fields_give_the_same_result_as_one_field(gazetteer_settings: sett
     assert result.reset_index(drop=True).equals(one_field)
 
 
+def test_a_street_field_holding_the_number_is_read_as_one_address(gazetteer_settings: settings.Settings) -> None:
+    split = geocode(
+        pd.DataFrame({"street": ["Rue Haute 10", "Avenue du 11 Novembre"], "postcode": ["1000", "1040"]}),
+        gazetteer_settings,
+    )
+    one_field = place(gazetteer_settings, "Rue Haute 10, 1000", "Avenue du 11 Novembre, 1040")
+    assert split.equals(one_field)
+    assert split["geocode_precision"].tolist() == ["address", "street"]
+
+
 @pytest.mark.parametrize(
     ("text", "parts"),
     [

@@ -71,7 +71,8 @@ def _to_output(placed: pd.DataFrame) -> pd.DataFrame:
 def geocode_one(text: str, settings: Settings, *, online: bool = False) -> dict:
     """Place one free-text address; the result as a dict of `OUTPUT_COLUMNS` (NaN as None)."""
     row = geocode(pd.DataFrame({"address": [text]}), settings, online=online).iloc[0]
-    return {key: (None if isinstance(value, float) and np.isnan(value) else value) for key, value in row.items()}
+    plain = {key: value.item() if isinstance(value, np.generic) else value for key, value in row.items()}
+    return {key: None if isinstance(value, float) and np.isnan(value) else value for key, value in plain.items()}
 
 
 def _parts(addresses: pd.DataFrame) -> pd.DataFrame:
@@ -87,6 +88,13 @@ def _parts(addresses: pd.DataFrame) -> pd.DataFrame:
                 given = given.round().astype("Int64")
             given = given.astype("string").str.strip().fillna("")
             parsed[column] = given.where(given != "", parsed[column])
+    # A street field holding "Rue X 12" or a whole address, with no house number of its own.
+    whole = (parsed["housenumber"] == "") & parsed["street"].str.contains(r"\d", regex=True)
+    if whole.any():
+        again = split_addresses(parsed.loc[whole, "street"])
+        for column in INPUT_COLUMNS:
+            kept = parsed.loc[whole, column]
+            parsed.loc[whole, column] = kept.where(kept != "", again[column]) if column != "street" else again[column]
     return parsed
 
 
