@@ -61,7 +61,7 @@ def _import(args: argparse.Namespace) -> None:
             licence=args.licence,
             column_map=_column_map(args.map),
             dry_run=args.dry_run,
-            geocoder=args.geocoder,
+            geocoder=args.geocoder or config.geocoder,
             progress=progress,
         )
         bar.update(bar.total - bar.n)
@@ -146,7 +146,9 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="read, check and count, but write nothing")
     imp.add_argument("--report", help="write the per-row outcome, status and reason to this CSV file")
     imp.add_argument(
-        "--geocoder", choices=pipeline.GEOCODERS, default="none", help="place rows without coordinates (default: none)"
+        "--geocoder",
+        choices=pipeline.GEOCODERS,
+        help="how to place rows without coordinates (default: setting BIM_GEOCODER, offline)",
     )
     imp.add_argument("--map", nargs="+", default=[], metavar="SRC=DST", help="map a source column onto a record field")
     imp.set_defaults(run=_import)

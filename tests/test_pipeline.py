@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -155,6 +156,16 @@ def test_a_geocoder_places_rows_without_coordinates(store_settings: settings.Set
     assert (record["geocode_precision"], record["nis_code"]) == ("street", "21004")
 
 
+def test_the_offline_geocoder_places_an_address(
+    gazetteer_settings: settings.Settings, database_url: str, sample: Path
+) -> None:
+    config = dataclasses.replace(gazetteer_settings, database_url=database_url)
+    import_file(sample, config, geocoder="offline")
+    record = snapshot(config).set_index("source_row").loc[5]  # Rue Haute 120, 1000: no coordinates in the file
+    assert (record["status"], record["geocode_source"], record["nis_code"]) == ("published", "offline", "21004")
+    assert record["geocode_precision"] in ("address", "street")
+
+
 def _import_and_die(config: settings.Settings, path: Path) -> None:
     """Import `path`, killing this process (SIGKILL) right after its first write statement."""
 
@@ -195,7 +206,7 @@ def test_ctrl_c_mid_import_leaves_the_store_as_it_was(
 
     sa.event.listen(sa.engine.Engine, "after_cursor_execute", ctrl_c)
     try:
-        assert main(["import", str(changed), "--source", "assoc"]) == 130
+        assert main(["import", str(changed), "--source", "assoc", "--geocoder", "none"]) == 130
     finally:
         sa.event.remove(sa.engine.Engine, "after_cursor_execute", ctrl_c)
     assert "nothing was changed" in capsys.readouterr().err
@@ -235,10 +246,13 @@ def test_cli_imports_reports_and_exports(
 ) -> None:
     monkeypatch.setenv("BIM_DATABASE_URL", store_settings.database_url)
     monkeypatch.setenv("BIM_DATA_DIR", str(store_settings.data_dir))
-    assert main(["import", str(sample), "--source", "assoc", "--report", str(tmp_path / "report.csv")]) == 0
+    assert (
+        main(["import", str(sample), "--source", "assoc", "--geocoder", "none", "--report", str(tmp_path / "r.csv")])
+        == 0
+    )
     summary = capsys.readouterr().out
     assert "new 6, updated 0, unchanged 0" in summary and OUTSIDE_REGION in summary
-    report = pd.read_csv(tmp_path / "report.csv")
+    report = pd.read_csv(tmp_path / "r.csv")
     assert list(report.columns) == ["source_row", "id", "name", "outcome", "status", "reason"]
     assert len(report) == 6
     assert main(["export", "--format", "csv", "--out", str(tmp_path / "out.csv"), "--commune", "21017"]) == 0
