@@ -194,7 +194,7 @@ def load(folder: Path) -> Gazetteer:
     return _load(folder, marker.stat().st_mtime_ns)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)  # a rebuilt index replaces the previous one in memory
 def _load(folder: Path, built_ns: int) -> Gazetteer:
     tables = {f.name: pd.read_parquet(folder / f"{f.name}.parquet") for f in fields(Gazetteer) if f.name != "lines"}
     streets = tables["streets"]
