@@ -33,6 +33,7 @@ STAGES: tuple[str, ...] = ("read", "validate", "geocode", "join", "write")
 OUTSIDE_REGION = "outside the Brussels region"
 NOT_GEOCODED = "not geocoded"
 AWAITING_REVIEW = "awaiting review"  # rows held by `review=True` until a moderator approves them
+PUBLISHED_PRECISIONS = ("given", "address", "street")  # a geocoded point coarser than these waits for review
 STILL_OPEN = ("published", "pending")  # statuses the join may change (not rejected nor duplicate)
 # A geocoder takes the rows to place (address columns) and returns, row for row, at least
 # lon, lat, geocode_source, geocode_precision, geocode_score and geocode_note.
@@ -195,7 +196,11 @@ def _geocoder(geocoder: str | Geocoder) -> Geocoder | None:
 
 
 def geocode_missing(records: pd.DataFrame, settings: Settings, geocoder: Geocoder) -> pd.DataFrame:
-    """Place the pending rows that have no coordinates; the ones placed become `published`."""
+    """Place the pending rows that have no coordinates.
+
+    Rows placed at address or street precision become `published`; a point that only stands for
+    a postcode or commune stays `pending` for a moderator, with the geocoder's note as reason.
+    """
     todo = records.index[(records["status"] == "pending") & records["lon"].isna()]
     if todo.empty:
         return records
@@ -205,12 +210,14 @@ def geocode_missing(records: pd.DataFrame, settings: Settings, geocoder: Geocode
     records = records.copy()
     for column in ("lon", "lat", "geocode_source", "geocode_precision", "geocode_score"):
         records.loc[placed, column] = found.loc[placed, column]
-    records.loc[placed, "status"] = "published"
+    precise = placed[found.loc[placed, "geocode_precision"].isin(PUBLISHED_PRECISIONS).to_numpy()]
+    records.loc[precise, "status"] = "published"
     records.loc[placed, "status_reason"] = _without(records.loc[placed, "status_reason"], NOT_GEOCODED)
+    rough = placed.difference(precise)
+    rough_note = "placed at " + found.loc[rough, "geocode_precision"].astype(str) + " precision only"
+    records.loc[rough, "status_reason"] = _with(records.loc[rough, "status_reason"], rough_note)
     note = found["geocode_note"].where(found["geocode_note"].notna(), "")
-    records.loc[placed, "status_reason"] = _with(records.loc[placed, "status_reason"], note.loc[placed])
-    unplaced = todo.difference(placed)
-    records.loc[unplaced, "status_reason"] = _with(records.loc[unplaced, "status_reason"], note.loc[unplaced])
+    records.loc[todo, "status_reason"] = _with(records.loc[todo, "status_reason"], note)
     return records
 
 

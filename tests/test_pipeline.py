@@ -166,6 +166,20 @@ def test_the_offline_geocoder_places_an_address(
     assert record["geocode_precision"] in ("address", "street")
 
 
+def test_a_point_placed_by_postcode_only_waits_for_review(store_settings: settings.Settings, sample: Path) -> None:
+    def by_postcode(addresses: pd.DataFrame, _settings: settings.Settings) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"lon": 4.3517, "lat": 50.8466, "geocode_source": "test", "geocode_precision": "postcode",
+             "geocode_score": 30.0, "geocode_note": "street not found"},
+            index=addresses.index,
+        )  # fmt: skip
+
+    import_file(sample, store_settings, geocoder=by_postcode)
+    record = snapshot(store_settings).set_index("source_row").loc[5]
+    assert record["status"] == "pending"
+    assert record["status_reason"] == "placed at postcode precision only; street not found"
+
+
 def _import_and_die(config: settings.Settings, path: Path) -> None:
     """Import `path`, killing this process (SIGKILL) right after its first write statement."""
 
