@@ -32,7 +32,7 @@ from geoalchemy2 import Geometry
 from sqlalchemy.engine import Connection, Engine
 
 from errors import RecordNotFoundError, StoreError
-from ingest.schema import PUBLIC_COLUMNS, RECORD_COLUMNS, STATUSES
+from ingest.schema import PRIVATE_COLUMNS, PUBLIC_COLUMNS, RECORD_COLUMNS, STATUSES
 from settings import Settings
 
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/brussels-initiatives-map/initiative")
@@ -42,23 +42,11 @@ INT_COLUMNS = ("source_row",)
 # (source row, key, licence, times) and the status an import or a moderator gives are not content.
 # Nor is the private contact: exports never carry it, so re-importing an export must not erase it
 # (an incoming contact that differs from the stored one still counts as a change).
-CONTENT_COLUMNS = tuple(
-    c
-    for c in RECORD_COLUMNS
-    if c
-    not in {
-        "id",
-        "contact",
-        "status",
-        "status_reason",
-        "source_name",
-        "source_row",
-        "source_key",
-        "licence",
-        "created_at",
-        "updated_at",
-    }
+_NOT_CONTENT = frozenset(
+    {"id", "contact", "status", "status_reason", "source_name", "source_row", "source_key", "licence"}
+    | {"created_at", "updated_at"}
 )
+CONTENT_COLUMNS = tuple(c for c in RECORD_COLUMNS if c not in _NOT_CONTENT)
 # Columns that moderators (update_fields) may not change: identity and bookkeeping.
 FIXED_COLUMNS = frozenset({"id", "source_name", "source_key", "created_at", "updated_at"})
 COORDINATE_DECIMALS = 7  # about 1 cm: the precision GeoJSON round trips keep
@@ -158,18 +146,18 @@ def _columns(records: pd.DataFrame) -> dict[str, list[Any]]:
     columns: dict[str, list[Any]] = {}
     for name in RECORD_COLUMNS:
         values = records[name] if name in records.columns else pd.Series(None, index=records.index, dtype=object)
-        if values.dtype.kind in "fiu":
-            numbers = values.to_numpy(float, na_value=np.nan)
-        else:
-            text = _stripped(values.to_numpy(dtype=object, na_value=None))
-            if name not in FLOAT_COLUMNS and name not in INT_COLUMNS:
-                columns[name] = text.tolist()
-                continue
-            numbers = pd.to_numeric(pd.Series(text, dtype=object)).to_numpy(float, na_value=np.nan)
-        missing = np.isnan(numbers)
+        if name not in FLOAT_COLUMNS and name not in INT_COLUMNS:
+            columns[name] = _stripped(values.to_numpy(dtype=object, na_value=None)).tolist()
+            continue
+        if values.dtype.kind not in "fiu":
+            try:
+                values = pd.to_numeric(pd.Series(_stripped(values.to_numpy(dtype=object, na_value=None)), dtype=object))
+            except (TypeError, ValueError) as exc:
+                raise StoreError(f"field {name}: {exc} (validate the records before storing them)") from exc
+        numbers = values.to_numpy(float, na_value=np.nan)
+        present = ~np.isnan(numbers)
         plain = np.full(len(numbers), None, dtype=object)
-        kind = float if name in FLOAT_COLUMNS else int if name in INT_COLUMNS else str
-        plain[~missing] = [kind(v) for v in numbers[~missing]]
+        plain[present] = numbers[present].tolist() if name in FLOAT_COLUMNS else numbers[present].astype(int).tolist()
         columns[name] = plain.tolist()
     return columns
 
@@ -413,7 +401,7 @@ class Store:
         self._change(record_id, {"status": status, "status_reason": reason}, actor, "set_status")
 
     def update_fields(self, record_id: str, changes: Mapping[str, Any], actor: str) -> None:
-        """Edit fields of one initiative (moderation); before and after go to the audit log."""
+        """Edit fields of one initiative (moderation); before and after go to the audit log (contact hidden)."""
         unknown = sorted(set(changes) - set(RECORD_COLUMNS))
         fixed = sorted(set(changes) & FIXED_COLUMNS)
         if unknown or fixed:
@@ -440,7 +428,7 @@ class Store:
             row["content_hash"] = source_hash
             row["created_at"], row["updated_at"] = before["created_at"], now_iso()
             conn.execute(sa.update(table).where(table.c.id == record_id).values(row))
-            self._audit(conn, actor, record_id, action, {c: before[c] for c in diff}, {c: row[c] for c in diff})
+            self._audit(conn, actor, record_id, action, _hidden(before, diff), _hidden(row, diff))
 
     def _audit(self, conn: Connection, actor: str, record_id: str, action: str, before: Any, after: Any) -> None:
         conn.execute(
@@ -501,6 +489,11 @@ class Store:
 
 def _public(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k in PUBLIC_COLUMNS}
+
+
+def _hidden(row: Mapping[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    """The `names` fields of `row` for the audit log: a private value is logged as changed, never shown."""
+    return {name: "(private)" if name in PRIVATE_COLUMNS else row[name] for name in names}
 
 
 def _v1_create_tables(store: Store, conn: Connection) -> None:

@@ -222,3 +222,12 @@ def test_opening_an_up_to_date_store_does_not_wait_for_a_writer(store: Store, da
         reader = open_store(dataclasses.replace(settings.load(), database_url=database_url))
         assert reader.count() == 0
         reader.close()
+
+
+def test_the_audit_log_never_shows_the_contact(store: Store) -> None:
+    record_id = store.upsert(make_records(1)).ids[0]
+    store.update_fields(record_id, {"contact": "secret@example.org"}, actor="m")
+    assert store.get(record_id)["contact"] == "secret@example.org"
+    entry = store.audit_trail(record_id)[-1]
+    assert (entry["before"], entry["after"]) == ({"contact": "(private)"}, {"contact": "(private)"})
+    assert "example.org" not in str(store.audit_trail(record_id))
