@@ -14,7 +14,7 @@ import settings
 from auth import hash_password
 from errors import BimError, ConfigurationError
 from geo import coverage, reference
-from geo.geocode import geocode_one
+from geo.geocode import build_index, geocode_one
 from ingest import export, pipeline
 from ingest.schema import STATUSES
 from ingest.store import open_store
@@ -34,6 +34,12 @@ def _reference(args: argparse.Namespace) -> None:
         f"OK: {counts}; region {built.metadata['region_area_km2']} km²; population "
         f"{built.metadata['commune_population_year']} (sectors {built.metadata['sector_population_year']})."
     )
+    if config.source_dir is None:
+        print("No source folder: the offline geocoder's address index needs the OSM address files; not built.")
+        return
+    print(f"Building the offline geocoder's address index into {config.gazetteer_dir} ...", flush=True)
+    build_index(config)
+    print("OK: geocoder index built.")
 
 
 def _column_map(pairs: list[str]) -> dict[str, str] | None:
