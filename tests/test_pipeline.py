@@ -273,3 +273,14 @@ def test_cli_imports_reports_and_exports(
     assert pd.read_csv(tmp_path / "out.csv")["name"].tolist() == ["Potager du Chant des Cailles"]
     assert main(["import", str(tmp_path / "missing.csv")]) == 1
     assert "missing.csv" in capsys.readouterr().err
+
+
+def test_cli_map_names_an_unrecognised_column(
+    store_settings: settings.Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BIM_DATABASE_URL", store_settings.database_url)
+    monkeypatch.setenv("BIM_DATA_DIR", str(store_settings.data_dir))
+    path = tmp_path / "projets.csv"
+    path.write_text("Intitulé du projet;lat;lon\nJardin partagé;50.84;4.35\n", encoding="utf-8")
+    assert main(["import", str(path), "--map", "Intitulé du projet=name", "--geocoder", "none"]) == 0
+    assert snapshot(store_settings)["name"].tolist() == ["Jardin partagé"]
