@@ -82,7 +82,8 @@ maps.add_commune_borders(m, border, lang)
 maps.add_sectors(
     m, gap_shapes, "#d62728", ["name_fr", "name_nl", "residents"], ["FR", "NL", t("column.residents", lang)]
 )
-maps.add_initiatives(m, pd.concat([records[records["nis_code"] == nis_code], report.across_border]), lang, names)
+served = pd.concat([records[records["nis_code"] == nis_code], report.across_border])
+maps.add_initiatives(m, data.markers(config, served, lang), lang, names)
 maps.show(m, key="commune_map", height=460)
 gap_columns = {
     "sector_code": t("column.sector", lang),

@@ -52,7 +52,7 @@ except BimError as exc:
 st.markdown(t("map.count", lang, shown=f"{len(shown):,}", total=f"{total:,}"))
 m = maps.base_map(config)
 maps.add_commune_borders(m, layers.communes_web, lang)
-maps.add_initiatives(m, shown, lang, names)
+maps.add_initiatives(m, data.markers(config, shown, lang), lang, names)
 maps.show(m, key="initiatives_map")
 unplaced = int((shown["lat"].isna() | shown["lon"].isna()).sum())
 if unplaced:

@@ -12,6 +12,7 @@ import pytest
 import settings
 from i18n import LANGUAGES, browser_language, commune_name, commune_names, t
 from i18n.messages import MESSAGES
+from ingest.schema import CATEGORIES
 from ui import maps, safe
 
 
@@ -88,31 +89,55 @@ def test_missing_values_are_empty_text() -> None:
     assert safe.text("abcdef", max_chars=4) == "abc…"
 
 
+HOSTILE_RECORD = {
+    "id": "r1",
+    "lat": 50.85,
+    "lon": 4.35,
+    "category": "library",
+    "nis_code": "21004",
+    "name": "<b>x</b>",
+    "street": '"><svg onload=alert(1)>',
+    "housenumber": "1",
+    "postcode": "1000",
+    "locality": "Bruxelles",
+    "website": "javascript:alert(1)",
+    "description": "<script>alert(1)</script>",
+}
+
+
+def test_marker_rows_escape_every_text_and_drop_unsafe_links() -> None:
+    rows = maps.marker_rows(pd.DataFrame([HOSTILE_RECORD]), commune_names("fr"))
+    lat, lon, category, commune, name, address, website, description = rows["r1"]
+    assert (lat, lon, category, commune) == (50.85, 4.35, list(CATEGORIES).index("library"), 3)
+    assert name == "&lt;b&gt;x&lt;/b&gt;"
+    assert "<" not in address and "<" not in description
+    assert website == ""
+
+
+def test_records_without_coordinates_get_no_marker() -> None:
+    record = {**HOSTILE_RECORD, "lat": None, "lon": None}
+    assert maps.marker_rows(pd.DataFrame([record]), commune_names("fr")) == {}
+
+
 def test_maps_load_no_asset_from_another_site(tmp_path) -> None:
     config = settings.Settings(data_dir=tmp_path, source_dir=None, tiles_url="")
     m = maps.base_map(config)
-    records = pd.DataFrame(
-        {
-            "lat": [50.85],
-            "lon": [4.35],
-            "category": ["library"],
-            "nis_code": ["21004"],
-            "name": ["<b>x</b>"],
-            "street": ["Rue"],
-            "housenumber": ["1"],
-            "postcode": ["1000"],
-            "locality": ["Bruxelles"],
-            "website": ["javascript:alert(1)"],
-            "description": ["<script>"],
-        }
-    )
-    maps.add_initiatives(m, records, "fr", commune_names("fr"))
+    rows = maps.marker_rows(pd.DataFrame([HOSTILE_RECORD]), commune_names("fr"))
+    maps.add_initiatives(m, list(rows.values()), "fr", commune_names("fr"))
     maps.localise_assets(m)
     html = m.get_root().render()
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
-    assert "<b>x</b>" not in html and "<script>\\" not in html
-    assert "javascript:" not in html
     assert "/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
+    assert "bootstrap" not in html  # icon assets only when the map has a folium.Icon
+
+
+def test_icon_assets_are_kept_when_a_map_uses_icons(tmp_path) -> None:
+    m = maps.base_map(settings.Settings(data_dir=tmp_path, source_dir=None, tiles_url=""))
+    folium.Marker([50.85, 4.35], icon=folium.Icon(icon="star")).add_to(m)
+    maps.localise_assets(m)
+    html = m.get_root().render()
+    assert "/app/static/vendor/leaflet.awesome-markers/leaflet.awesome-markers.min.js" in html
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
 
 
 def test_an_unknown_plugin_asset_fails_loudly() -> None:

@@ -19,8 +19,10 @@ import streamlit as st
 
 import settings
 from geo import coverage, display, reference
+from i18n import commune_names
 from ingest import export
 from ingest.store import Store, open_store
+from ui import maps
 
 RECORDS_TTL_S = 60
 SEARCH_COLUMNS = ("name", "name_fr", "name_nl", "name_en", "description", "street", "locality", "postcode")
@@ -110,6 +112,17 @@ def statistics(data_dir: Path, database_url: str, count: int, categories: tuple[
     if categories:
         records = records[records["category"].isin(categories)]
     return coverage.commune_statistics(built.reference.communes, built.sectors_projected, records)
+
+
+@st.cache_resource(show_spinner=False, ttl=RECORDS_TTL_S, max_entries=6)  # read-only: no copy per run
+def _marker_table(database_url: str, count: int, lang: str) -> dict[str, list]:
+    return maps.marker_rows(_published(database_url, count), commune_names(lang))
+
+
+def markers(config: settings.Settings, records: pd.DataFrame, lang: str) -> list[list]:
+    """The map rows of `records` (published ones with coordinates), escaped once per language and cached."""
+    table = _marker_table(config.database_url, published_count(config), lang)
+    return [table[record_id] for record_id in records["id"] if record_id in table]
 
 
 def export_bytes(records: pd.DataFrame, fmt: export.Format) -> bytes:
