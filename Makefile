@@ -65,9 +65,10 @@ test: setup system-deps assets data/boroughs/build.json
 lint: setup
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .
 
-bench: setup system-deps data/boroughs/build.json
+bench: setup system-deps assets data/boroughs/build.json
 	$(PY) benchmarks/join.py
 	$(PY) benchmarks/ingest.py
+	$(PY) benchmarks/app.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache data/boroughs/*.geojson data/boroughs/build.json
