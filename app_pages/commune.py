@@ -8,7 +8,7 @@ import streamlit as st
 import settings
 from errors import BimError
 from geo import coverage
-from i18n import category_label, commune_name, commune_names, t
+from i18n import category_label, commune_name, commune_names, metric_value, number, t
 from ui import data, maps, state
 
 lang = st.session_state[state.LANG_KEY]
@@ -30,26 +30,21 @@ except BimError as exc:
     st.stop()
 report = coverage.commune_report(nis_code, stats, layers.sectors_projected, records)
 
-
-def formatted(value: float, metric: str) -> str:
-    if metric.startswith("share_"):
-        return f"{value * 100:.1f} %"
-    return f"{value:,.0f}" if metric == "initiatives" else f"{value:,.2f}"
-
-
 st.subheader(t("commune.figures", lang, commune=names[nis_code]))
 for column, (metric, row) in zip(st.columns(len(report.figures)), report.figures.iterrows(), strict=True):
-    delta = row["vs_median"] * (100 if metric.startswith("share_") else 1)
+    share = metric.startswith("share_")
+    delta = row["vs_median"] * (100 if share else 1)
+    sign = "+" if delta >= 0 else "-"
     column.metric(
         t(f"metric.{metric}", lang),
-        formatted(row["commune"], metric),
-        delta=f"{delta:+,.1f}{' pt' if metric.startswith('share_') else ''} {t('commune.vs_median', lang)}",
+        metric_value(row["commune"], metric, lang),
+        delta=f"{sign}{number(abs(delta), lang, 1)}{' pt' if share else ''} {t('commune.vs_median', lang)}",
         delta_color="normal",
         help=t(
             "commune.median_help",
             lang,
-            median=formatted(row["median"], metric),
-            region=formatted(row["region"], metric),
+            median=metric_value(row["median"], metric, lang),
+            region=metric_value(row["region"], metric, lang),
         ),
     )
 
@@ -70,7 +65,13 @@ st.dataframe(
 st.subheader(t("commune.gaps_title", lang, radius=coverage.GAP_RADIUS_M))
 gaps = report.gaps.assign(residents=report.gaps["population"].astype(int)).drop(columns="geometry")
 st.caption(
-    t("commune.gaps_intro", lang, radius=coverage.GAP_RADIUS_M, n=len(gaps), residents=f"{gaps['residents'].sum():,}")
+    t(
+        "commune.gaps_intro",
+        lang,
+        radius=coverage.GAP_RADIUS_M,
+        n=len(gaps),
+        residents=number(gaps["residents"].sum(), lang),
+    )
 )
 border = layers.communes_web[layers.communes_web["nis_code"] == nis_code]
 gap_shapes = layers.sectors_web[layers.sectors_web["sector_code"].isin(gaps["sector_code"])].merge(

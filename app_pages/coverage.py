@@ -7,7 +7,7 @@ import streamlit as st
 import settings
 from errors import BimError
 from geo import coverage
-from i18n import category_label, commune_names, t
+from i18n import category_label, commune_names, metric_value, t
 from ingest.schema import CATEGORIES
 from ui import data, maps, safe, state
 
@@ -44,11 +44,8 @@ is_share = metric.startswith("share_")
 scale = 100 if is_share else 1
 
 
-def formatted(value: float, metric: str = metric) -> str:
-    """A metric's value as shown on the page (shares in percent)."""
-    if metric.startswith("share_"):
-        return f"{value * 100:.1f} %"
-    return f"{value:,.0f}" if metric == "initiatives" else f"{value:,.2f}"
+def formatted(value: float) -> str:
+    return metric_value(value, metric, lang)
 
 
 region_col, median_col = st.columns(2)

@@ -7,7 +7,7 @@ import streamlit as st
 import settings
 from errors import BimError
 from geo import coverage
-from i18n import t
+from i18n import number, t
 from ingest import export
 from ui import data, state
 
@@ -25,7 +25,7 @@ except BimError as exc:
     st.stop()
 attribution = layers.reference.metadata.get("attribution", [])
 
-st.subheader(t("data.initiatives_title", lang, n=f"{len(records):,}"))
+st.subheader(t("data.initiatives_title", lang, n=number(len(records), lang)))
 for column, fmt in zip(st.columns(3), export.FORMATS, strict=True):
     column.download_button(
         t(f"download.{fmt}", lang),

@@ -6,7 +6,7 @@ import streamlit as st
 
 import settings
 from errors import BimError
-from i18n import category_label, commune_name, commune_names, t
+from i18n import category_label, commune_name, commune_names, number, t
 from ingest.schema import CATEGORIES
 from ui import data, maps, safe, state
 
@@ -49,7 +49,7 @@ except BimError as exc:
     st.error(t("app.unavailable", lang, error=exc))
     st.stop()
 
-st.markdown(t("map.count", lang, shown=f"{len(shown):,}", total=f"{total:,}"))
+st.markdown(t("map.count", lang, shown=number(len(shown), lang), total=number(total, lang)))
 m = maps.base_map(config)
 maps.add_commune_borders(m, layers.communes_web, lang)
 maps.add_initiatives(m, data.markers(config, shown, lang), lang, names)
@@ -85,7 +85,7 @@ for row in shown.iloc[first : first + LIST_PAGE_SIZE].itertuples(index=False):
         f"<li>{' · '.join(filter(None, facts))}{f'<br><small>{description}</small>' if description else ''}</li>"
     )
 if items:
-    st.caption(t("map.list_showing", lang, first=first + 1, last=first + len(items), n=f"{len(shown):,}"))
+    st.caption(t("map.list_showing", lang, first=first + 1, last=first + len(items), n=number(len(shown), lang)))
     st.html(f'<ol class="bim-list" start="{first + 1}">{"".join(items)}</ol>')
 else:
     st.info(t("map.list_empty", lang))

@@ -61,3 +61,20 @@ def browser_language(accept_language: str | None) -> str:
         if lang in LANGUAGES:
             return lang
     return DEFAULT_LANGUAGE
+
+
+_SEPARATORS = {"fr": ("\u202f", ","), "nl": (".", ","), "en": (",", ".")}  # thousands, decimal
+
+
+def number(value: float, lang: str, decimals: int = 0) -> str:
+    """A number written the way `lang` readers expect: 12 345,6 (FR), 12.345,6 (NL), 12,345.6 (EN)."""
+    thousands, decimal = _SEPARATORS.get(lang, _SEPARATORS[DEFAULT_LANGUAGE])
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+
+
+def metric_value(value: float, metric: str, lang: str) -> str:
+    """A coverage metric as shown on the pages: shares in percent, counts whole, densities to 0.01."""
+    if metric.startswith("share_"):
+        return f"{number(value * 100, lang, 1)} %"
+    return number(value, lang, 0 if metric == "initiatives" else 2)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import settings
-from i18n import LANGUAGES, browser_language, commune_name, commune_names, t
+from i18n import LANGUAGES, browser_language, commune_name, commune_names, metric_value, number, t
 from i18n.messages import MESSAGES
 from ingest.schema import CATEGORIES
 from ui import maps, safe
@@ -147,3 +147,13 @@ def test_an_unknown_plugin_asset_fails_loudly() -> None:
     m.add_child(element)
     with pytest.raises(KeyError):
         maps.localise_assets(m)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("fr", "12\u202f345,7"), ("nl", "12.345,7"), ("en", "12,345.7")])
+def test_numbers_are_written_per_language(lang: str, expected: str) -> None:
+    assert number(12345.67, lang, 1) == expected
+
+
+def test_shares_are_shown_in_percent() -> None:
+    assert metric_value(0.5234, "share_within_500m", "fr") == "52,3 %"
+    assert metric_value(1234, "initiatives", "en") == "1,234"
