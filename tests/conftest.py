@@ -59,11 +59,15 @@ def postgis_server() -> Iterator[PostgisServer]:
 
 
 @pytest.fixture(params=["sqlite", "postgis"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty store of each backend: an SQLite file in a temp dir, or a fresh PostGIS database."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'initiatives.sqlite'}"
-    return request.getfixturevalue("postgis_server").new_database()
+        yield f"sqlite:///{tmp_path / 'initiatives.sqlite'}"
+        return
+    server = request.getfixturevalue("postgis_server")
+    url = server.new_database()
+    yield url
+    server.drop_database(url)
 
 
 @pytest.fixture

@@ -56,6 +56,12 @@ class PostgisServer:
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE {TEMPLATE}')
         return self.url(name)
 
+    def drop_database(self, url: str) -> None:
+        """Drop a database made by `new_database`, closing any connection left to it."""
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(self.admin_dsn(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
     def stop(self) -> None:
         """Stop the server and delete its files."""
         subprocess.run(
