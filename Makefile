@@ -72,3 +72,4 @@ bench: setup system-deps assets data/boroughs/build.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache data/boroughs/*.geojson data/boroughs/build.json
+	rm -rf node_modules $(VENDOR) test-artifacts
