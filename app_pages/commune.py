@@ -33,7 +33,7 @@ report = coverage.commune_report(nis_code, stats, layers.sectors_projected, reco
 st.subheader(t("commune.figures", lang, commune=names[nis_code]))
 for column, (metric, row) in zip(st.columns(len(report.figures)), report.figures.iterrows(), strict=True):
     share = metric.startswith("share_")
-    delta = row["vs_median"] * (100 if share else 1)
+    delta = round(row["vs_median"] * (100 if share else 1), 1) + 0.0  # + 0.0: no "-0.0"
     sign = "+" if delta >= 0 else "-"
     column.metric(
         t(f"metric.{metric}", lang),

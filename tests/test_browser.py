@@ -205,6 +205,28 @@ def test_the_geojson_download_matches_the_filter(page: Page, app_url: str) -> No
     assert collection["licence"] and collection["attribution"]
 
 
+@pytest.mark.parametrize(
+    ("query", "payload", "links"),
+    [("onerror", '"><img src=x onerror=alert(1)>', 1), ("javascript", "javascript:alert(1)", 0)],
+)
+def test_hostile_text_shows_as_text_in_popups_and_the_list(
+    page: Page, app_url: str, query: str, payload: str, links: int
+) -> None:
+    """The sample's record 1 has a hostile name and a good website; record 2 a javascript: website."""
+    page.goto(f"{app_url}/?lang=en&q={query}")
+    marker = _map(page).locator(".bim-marker").first
+    marker.click()
+    popup = _map(page).locator(".leaflet-popup-content")
+    expect(popup).to_contain_text(payload)
+    assert popup.locator("img, script, svg").count() == 0
+    assert popup.locator("a").count() == links
+    assert all(href.startswith("https://") for href in popup.locator("a").evaluate_all("as => as.map(a => a.href)"))
+    listed = page.locator("ol.bim-list")
+    expect(listed).to_contain_text(payload)
+    assert listed.locator("img, script, svg").count() == 0
+    assert listed.locator("a").count() == links
+
+
 @pytest.mark.parametrize("path", ["", "coverage", "commune", "data"])
 def test_no_request_leaves_the_app_and_none_fails(page: Page, app_url: str, path: str) -> None:
     outside, failed = [], []
@@ -218,6 +240,7 @@ def test_no_request_leaves_the_app_and_none_fails(page: Page, app_url: str, path
             failed.append(f"{r.url} {r.status}") if r.status >= 400 and not BASE_PATH_PROBE.search(r.url) else None
         ),
     )
+    page.set_viewport_size({"width": 1400, "height": 2400})  # Streamlit scrolls inside: a tall window shows more
     page.goto(f"{app_url}/{path}?lang=en")
     expect(page.locator("h1").first).to_be_visible()
     if path in ("", "coverage", "commune"):
