@@ -85,3 +85,18 @@ def test_every_page_runs_without_error(app_settings: settings.Settings, monkeypa
     app.run()
     app.switch_page(page).run()
     assert not app.exception
+
+
+def test_map_search_ignores_accents_and_finds_category_labels(app_settings: settings.Settings, monkeypatch) -> None:
+    for name, value in app_environment(app_settings).items():
+        monkeypatch.setenv(name, value)
+    app = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
+    app.query_params["lang"] = "fr"
+    app.run()
+    app.text_input(key="map_text:fr").input("bibliotheque").run()
+    assert not app.exception
+    count = app.markdown[0].value
+    assert count.startswith("**") and "sur 400" in count
+    shown = int(count.split("**")[1].replace("\u202f", ""))
+    assert 0 < shown < 400
+    assert app.query_params["q"] == "bibliotheque"

@@ -21,6 +21,7 @@ import settings
 from geo import coverage, display, reference
 from i18n import commune_names
 from ingest import export
+from ingest.schema import CATEGORIES
 from ingest.store import Store, open_store
 from ui import maps
 
@@ -81,8 +82,11 @@ def _folded(text: pd.Series) -> pd.Series:
 
 @st.cache_data(show_spinner=False, ttl=RECORDS_TTL_S, max_entries=4)
 def _search_text(database_url: str, count: int) -> pd.Series:
+    """Per record, the folded text a search looks in: names, description, address, category labels."""
     records = _published(database_url, count)
-    return _folded(records.reindex(columns=list(SEARCH_COLUMNS)).astype("string").fillna("").agg(" ".join, axis=1))
+    labels = {key: " ".join((c.fr, c.nl, c.en)) for key, c in CATEGORIES.items()}
+    text = records.reindex(columns=list(SEARCH_COLUMNS)).astype("string").fillna("").agg(" ".join, axis=1)
+    return _folded(text + " " + records["category"].map(labels).fillna(""))
 
 
 def filtered(
