@@ -54,7 +54,7 @@ median_col.metric(t("coverage.median", lang), formatted(summary.loc[metric, "med
 
 st.subheader(t("coverage.map_title", lang, metric=t(f"metric.{metric}", lang)))
 values = stats.set_index("nis_code")[metric]
-colours, edges = maps.class_colours(values)
+colours, classes = maps.class_colours(values)
 shown = layers.communes_web.assign(
     commune=layers.communes_web["nis_code"].map(names),
     value=layers.communes_web["nis_code"].map(values).map(formatted),
@@ -65,7 +65,7 @@ maps.show(m, key="coverage_map", height=460)
 legend = " ".join(
     f'<span style="white-space:nowrap"><span style="color:{colour}">&#9632;</span> '
     f"{safe.text(formatted(low))} – {safe.text(formatted(high))}</span>"
-    for colour, low, high in zip(maps.SEQUENTIAL_PALETTE, edges, edges[1:], strict=False)
+    for colour, low, high in classes
 )
 st.html(f'<div class="bim-legend">{legend}</div>')
 

@@ -157,3 +157,16 @@ def test_numbers_are_written_per_language(lang: str, expected: str) -> None:
 def test_shares_are_shown_in_percent() -> None:
     assert metric_value(0.5234, "share_within_500m", "fr") == "52,3 %"
     assert metric_value(1234, "initiatives", "en") == "1,234"
+
+
+def test_choropleth_classes_follow_quantiles_and_the_legend_matches() -> None:
+    values = pd.Series(range(1, 11), index=[f"2100{i}" for i in range(10)], dtype=float)
+    colours, classes = maps.class_colours(values)
+    assert [c for c, _, _ in classes] == list(maps.SEQUENTIAL_PALETTE)
+    assert colours.iloc[0] == maps.SEQUENTIAL_PALETTE[0] and colours.iloc[-1] == maps.SEQUENTIAL_PALETTE[-1]
+    assert set(colours) <= {c for c, _, _ in classes}
+
+
+def test_equal_values_make_one_class() -> None:
+    colours, classes = maps.class_colours(pd.Series([0.5, 0.5, 0.5]))
+    assert len(set(colours)) == 1 and len(classes) == 1

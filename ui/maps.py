@@ -50,6 +50,7 @@ ZOOM_START = 11
 MAX_ZOOM = 18  # required by the cluster plugin when there is no tile layer
 MAP_HEIGHT_PX = 560
 DESCRIPTION_CHARS = 160
+SEQUENTIAL_PALETTE = ("#d0d1e6", "#a6bddb", "#74a9cf", "#2b8cbe", "#045a8d")  # ColorBrewer PuBu
 BORDER_STYLE = {"color": "#333333", "weight": 1.5, "fillColor": "#ffffff", "fillOpacity": 0.05}
 
 
@@ -243,13 +244,13 @@ def show(m: folium.Map, key: str, height: int = MAP_HEIGHT_PX) -> None:
     st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
 
 
-SEQUENTIAL_PALETTE = ("#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d")  # ColorBrewer PuBu, 5 classes
-
-
-def class_colours(values: pd.Series, palette: tuple[str, ...] = SEQUENTIAL_PALETTE) -> tuple[pd.Series, list[float]]:
-    """Each value's colour by quantile class, and the class edges (for the legend)."""
-    edges = sorted(set(values.quantile([i / len(palette) for i in range(len(palette) + 1)]).round(6)))
-    if len(edges) < 2:
-        return pd.Series(palette[-1], index=values.index), edges
+def class_colours(values: pd.Series) -> tuple[pd.Series, list[tuple[str, float, float]]]:
+    """Each value's colour by quantile class, and the classes as (colour, low, high) for the legend."""
+    quantiles = values.quantile([i / len(SEQUENTIAL_PALETTE) for i in range(len(SEQUENTIAL_PALETTE) + 1)])
+    edges = sorted(set(quantiles.round(6)))
+    if len(edges) < 2:  # every commune has the same value
+        return pd.Series(SEQUENTIAL_PALETTE[-1], index=values.index), [(SEQUENTIAL_PALETTE[-1], *edges * 2)]
+    steps = len(edges) - 1
+    colours = [SEQUENTIAL_PALETTE[round(i * (len(SEQUENTIAL_PALETTE) - 1) / max(1, steps - 1))] for i in range(steps)]
     classes = pd.cut(values, bins=edges, labels=False, include_lowest=True).fillna(0).astype(int)
-    return classes.map(lambda i: palette[round(i * (len(palette) - 1) / max(1, len(edges) - 2))]), edges
+    return classes.map(colours.__getitem__), list(zip(colours, edges, edges[1:], strict=False))
