@@ -17,16 +17,12 @@ import numpy as np
 import pandas as pd
 
 from errors import ConfigurationError
+from geo.geocode import geocode as geocode_addresses
 from geo.join import load_join
 from ingest.readers import read_table
 from ingest.store import ImportRun, open_store
 from ingest.validate import Rejection, validate
 from settings import Settings
-
-try:
-    from geo.geocode import geocode as _geocode_addresses
-except ImportError:  # the geocoder is its own issue; until it lands only geocoder="none" works
-    _geocode_addresses = None
 
 GEOCODERS: tuple[str, ...] = ("offline", "online", "none")
 STAGES: tuple[str, ...] = ("read", "validate", "geocode", "join", "write")
@@ -125,8 +121,8 @@ def import_file(
     the stable id, so re-importing a file under the same name updates in place. `geocoder` is
     "offline", "online", "none" or a function (see `Geocoder`). With `review` (uploads on the
     moderation page) rows that would be published are held as pending, for a moderator to approve.
-    Raises InputFileError for an unreadable file and ConfigurationError for an unavailable
-    geocoder, before anything is written.
+    Raises InputFileError for an unreadable file and ConfigurationError for an unknown geocoder,
+    before anything is written.
     """
     path = Path(path)
     source_name = source_name or path.stem
@@ -189,10 +185,8 @@ def _geocoder(geocoder: str | Geocoder) -> Geocoder | None:
         raise ConfigurationError(f"unknown geocoder {geocoder!r}: use one of {', '.join(GEOCODERS)}")
     if geocoder == "none":
         return None
-    if _geocode_addresses is None:
-        raise ConfigurationError(f"the {geocoder} geocoder is not installed yet (geo.geocode): use --geocoder none")
     online = geocoder == "online"
-    return lambda addresses, settings: _geocode_addresses(addresses, settings, online=online)
+    return lambda addresses, settings: geocode_addresses(addresses, settings, online=online)
 
 
 def geocode_missing(records: pd.DataFrame, settings: Settings, geocoder: Geocoder) -> pd.DataFrame:
