@@ -40,8 +40,7 @@ except BimError as exc:
 
 names = commune_names(lang)
 summary = coverage.regional_summary(stats)
-is_share = metric.startswith("share_")
-scale = 100 if is_share else 1
+scale = 100 if metric.startswith("share_") else 1
 
 
 def formatted(value: float) -> str:
@@ -91,10 +90,12 @@ column_config = {
     **{coverage.category_column(k): category_label(k, lang) for k in CATEGORIES},
 }
 st.dataframe(table[list(column_config)], column_config=column_config, hide_index=True, width="stretch")
-regional = summary.rename(index=lambda m: t(f"metric.{m}", lang)).rename(
-    columns={"region": t("coverage.region", lang), "median": t("coverage.median", lang)}
-)
-st.dataframe(regional.style.format("{:,.3f}"), width="stretch")
+regional = {
+    t("coverage.metric", lang): [t(f"metric.{m}", lang) for m in summary.index],
+    t("coverage.region", lang): [metric_value(v, m, lang) for m, v in summary["region"].items()],
+    t("coverage.median", lang): [metric_value(v, m, lang) for m, v in summary["median"].items()],
+}
+st.dataframe(regional, hide_index=True, width="stretch")
 
 with st.expander(t("coverage.method_title", lang)):
     st.markdown(
