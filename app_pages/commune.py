@@ -9,6 +9,7 @@ import settings
 from errors import BimError
 from geo import coverage
 from i18n import category_label, commune_name, commune_names, metric_value, number, t
+from ingest import export
 from ui import data, maps, state
 
 lang = st.session_state[state.LANG_KEY]
@@ -117,7 +118,12 @@ downloads = {
     "figures": lambda: report.figures.to_csv().encode(),
     "categories": lambda: report.categories.to_csv(index=False).encode(),
     "gaps": lambda: gaps.to_csv(index=False).encode(),
-    "across": lambda: data.export_bytes(report.across_border, "csv"),
+    "across": lambda: (
+        export.public_records(report.across_border)
+        .assign(distance_m=report.across_border["distance_m"].round(1))
+        .to_csv(index=False)
+        .encode()
+    ),
 }
 for column, (part, build) in zip(st.columns(len(downloads)), downloads.items(), strict=True):
     column.download_button(
