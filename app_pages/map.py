@@ -11,6 +11,7 @@ from ingest.schema import CATEGORIES
 from ui import data, maps, safe, state
 
 LIST_PAGE_SIZE = 50
+LIST_DESCRIPTION_CHARS = 400
 
 lang = st.session_state[state.LANG_KEY]
 config = settings.load()
@@ -80,7 +81,7 @@ for row in shown.iloc[first : first + LIST_PAGE_SIZE].itertuples(index=False):
         address,
         f'<a href="{link}" target="_blank" rel="noopener noreferrer">{link}</a>' if link else "",
     ]
-    description = safe.text(row.description, maps.DESCRIPTION_CHARS)
+    description = safe.text(row.description, LIST_DESCRIPTION_CHARS)
     items.append(
         f"<li>{' · '.join(filter(None, facts))}{f'<br><small>{description}</small>' if description else ''}</li>"
     )
