@@ -75,6 +75,57 @@ def done(message_key: str, name: object) -> None:
 
 queue_tab, upload_tab = st.tabs([t("moderate.queue_tab", lang), t("moderate.upload_tab", lang)])
 
+# The upload runs first, so that the queue below already holds the rows it adds.
+with upload_tab:
+    st.markdown(t("moderate.upload_intro", lang))
+    uploaded = st.file_uploader(
+        t("moderate.upload", lang), type=["csv", "txt", "xlsx", "geojson", "json"], key="moderate_upload"
+    )
+    if uploaded is not None and st.button(t("moderate.import", lang), type="primary"):
+        bar = st.progress(0.0, text=t("moderate.stage", lang, stage=pipeline.STAGES[0]))
+
+        def progress(stage: str) -> None:
+            step = pipeline.STAGES.index(stage)
+            bar.progress(step / len(pipeline.STAGES), text=t("moderate.stage", lang, stage=stage))
+
+        with tempfile.TemporaryDirectory(prefix="bim-upload-") as folder:
+            path = Path(folder) / Path(uploaded.name).name
+            path.write_bytes(uploaded.getvalue())
+            try:
+                st.session_state["moderate_report"] = pipeline.import_file(
+                    path, config, geocoder=contribute.upload_geocoder(config), progress=progress, review=True
+                )
+            except BimError as exc:
+                st.session_state.pop("moderate_report", None)
+                st.error(str(exc))
+        bar.progress(1.0, text=t("moderate.stage", lang, stage="done"))
+    report = st.session_state.get("moderate_report")
+    if report is not None:
+        st.markdown(
+            t("moderate.report_title", lang, file=contribution.markdown_text(report.path.name), n=len(report.rows))
+        )
+        counts = st.columns(5)
+        for column, key, value in zip(
+            counts,
+            ("new", "updated", "needs_review", "rejected", "duplicates"),
+            (report.new, report.updated, report.needs_review, report.rejected, report.duplicates),
+            strict=True,
+        ):
+            column.metric(t(f"moderate.count_{key}", lang), value)
+        reasons = report.reasons()
+        if not reasons.empty:
+            st.table(
+                pd.DataFrame({t("moderate.reason", lang): reasons.index, t("moderate.rows", lang): reasons.to_numpy()})
+            )
+        st.dataframe(report.rows, hide_index=True)
+        st.download_button(
+            t("moderate.report_download", lang),
+            data=report.rows.to_csv(index=False).encode("utf-8"),
+            file_name=f"{report.source_name}-report.csv",
+            mime="text/csv",
+            on_click="ignore",
+        )
+
 with queue_tab:
     pending, pairs = contribute.review_queue(store)
     if pending.empty:
@@ -203,53 +254,3 @@ with queue_tab:
         with st.expander(t("moderate.audit", lang)):
             trail = pd.DataFrame(store.audit_trail(chosen))
             st.dataframe(trail[["at", "actor", "action", "before", "after"]].astype(str), hide_index=True)
-
-with upload_tab:
-    st.markdown(t("moderate.upload_intro", lang))
-    uploaded = st.file_uploader(
-        t("moderate.upload", lang), type=["csv", "txt", "xlsx", "geojson", "json"], key="moderate_upload"
-    )
-    if uploaded is not None and st.button(t("moderate.import", lang), type="primary"):
-        bar = st.progress(0.0, text=t("moderate.stage", lang, stage=pipeline.STAGES[0]))
-
-        def progress(stage: str) -> None:
-            step = pipeline.STAGES.index(stage)
-            bar.progress(step / len(pipeline.STAGES), text=t("moderate.stage", lang, stage=stage))
-
-        with tempfile.TemporaryDirectory(prefix="bim-upload-") as folder:
-            path = Path(folder) / Path(uploaded.name).name
-            path.write_bytes(uploaded.getvalue())
-            try:
-                st.session_state["moderate_report"] = pipeline.import_file(
-                    path, config, geocoder=contribute.upload_geocoder(config), progress=progress, review=True
-                )
-            except BimError as exc:
-                st.session_state.pop("moderate_report", None)
-                st.error(str(exc))
-        bar.progress(1.0, text=t("moderate.stage", lang, stage="done"))
-    report = st.session_state.get("moderate_report")
-    if report is not None:
-        st.markdown(
-            t("moderate.report_title", lang, file=contribution.markdown_text(report.path.name), n=len(report.rows))
-        )
-        counts = st.columns(5)
-        for column, key, value in zip(
-            counts,
-            ("new", "updated", "needs_review", "rejected", "duplicates"),
-            (report.new, report.updated, report.needs_review, report.rejected, report.duplicates),
-            strict=True,
-        ):
-            column.metric(t(f"moderate.count_{key}", lang), value)
-        reasons = report.reasons()
-        if not reasons.empty:
-            st.table(
-                pd.DataFrame({t("moderate.reason", lang): reasons.index, t("moderate.rows", lang): reasons.to_numpy()})
-            )
-        st.dataframe(report.rows, hide_index=True)
-        st.download_button(
-            t("moderate.report_download", lang),
-            data=report.rows.to_csv(index=False).encode("utf-8"),
-            file_name=f"{report.source_name}-report.csv",
-            mime="text/csv",
-            on_click="ignore",
-        )
