@@ -26,6 +26,20 @@ HOSTILE = (
 )
 
 
+VOCABULARY = (
+    "quartier wijk rencontre ontmoeting voisins buren atelier workshop jardin tuin potager moestuin "
+    "vélo fiets réparation herstel café soupe soep enfants kinderen jeunes jongeren aînés senioren "
+    "musique muziek théâtre theater lecture lezen cuisine koken partage delen compost solidarité "
+    "accueil onthaal permanence samedi zaterdag mercredi woensdag soir avond gratuit gratis ouvert "
+    "open tous iedereen ensemble samen local lokaal association vereniging bénévoles vrijwilligers"
+)
+
+
+def _description(rng: np.random.Generator) -> str:
+    """A sentence of 12 to 30 FR/NL words: text that compresses like real descriptions, not better."""
+    return " ".join(rng.choice(VOCABULARY.split(), rng.integers(12, 31))).capitalize() + "."
+
+
 def sample_records(n: int, join: BoundaryJoin, seed: int = 1) -> pd.DataFrame:
     """`n` published records inside the region, categories cycling through the taxonomy."""
     rng = np.random.default_rng(seed)
@@ -43,7 +57,7 @@ def sample_records(n: int, join: BoundaryJoin, seed: int = 1) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "name": names,
-            "description": [f"Description of initiative {i}: a place to meet neighbours." for i in index],
+            "description": [_description(rng) for _ in index],
             "category": [keys[i % len(keys)] for i in index],
             "street": "Rue de la Loi",
             "housenumber": [str(1 + i % 200) for i in index],
