@@ -9,15 +9,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 import settings
-from auth import verify_password
+from auth import hash_password, verify_password
 from errors import SubmissionError
 from ingest import contribute, export, pipeline
 from ingest.store import open_store
+from tests.sample_initiatives import app_environment
+from ui import contribution
 
 GRAND_PLACE = (4.3525, 50.8467)  # lon, lat: City of Brussels (21004)
 SECRET_EMAIL = "only-moderators-7f3a9c@example.org"
+PASSWORD = "moderators only, 2026"
 
 
 def submission(**changes: object) -> contribute.Submission:
@@ -194,3 +198,69 @@ def test_hash_password_reads_stdin_when_piped_and_prints_a_usable_hash() -> None
         check=True,
     )
     assert verify_password("a long moderator password", done.stdout.strip())
+
+
+def test_a_version_1_store_gains_image_and_story_when_opened(tmp_path: Path) -> None:
+    config = dataclasses.replace(settings.load(), database_url=f"sqlite:///{tmp_path / 'old.sqlite'}")
+    with open_store(config) as store, store.engine.begin() as conn:  # make it look like version 1
+        conn.exec_driver_sql("ALTER TABLE initiatives DROP COLUMN image_url")
+        conn.exec_driver_sql("ALTER TABLE initiatives DROP COLUMN story")
+        conn.exec_driver_sql("DELETE FROM schema_version WHERE version = 2")
+    with open_store(config) as store:
+        assert store.version() == 2
+        assert {"image_url", "story"} <= set(store.read(status=None).columns)
+
+
+@pytest.fixture
+def app_page(built_settings: settings.Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """AppTest of one page of the app, over an empty store, in English; `open(path)` runs it."""
+    config = dataclasses.replace(built_settings, database_url=f"sqlite:///{tmp_path / 'initiatives.sqlite'}")
+    for name, value in app_environment(config).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("BIM_MODERATOR_PASSWORD_HASH", raising=False)
+
+    def open_page(path: str) -> AppTest:
+        app = AppTest.from_file(str(settings.PROJECT_DIR / "app.py"), default_timeout=60)
+        app.query_params["lang"] = "en"
+        app.run()
+        return app.switch_page(path).run()
+
+    return config, open_page
+
+
+def test_without_a_password_hash_the_moderation_page_says_how_to_set_one(app_page) -> None:
+    _, open_page = app_page
+    page = open_page("app_pages/moderate.py")
+    assert not page.exception
+    assert "No moderator password is configured" in page.warning[0].value
+    assert "python -m ingest hash-password" in page.code[0].value
+    assert not page.text_input and not page.tabs
+
+
+def test_logins_lock_after_five_failures_even_with_the_right_password(app_page, monkeypatch) -> None:
+    _, open_page = app_page
+    monkeypatch.setenv("BIM_MODERATOR_PASSWORD_HASH", hash_password(PASSWORD))
+    contribution.lockout.clear()
+    page = open_page("app_pages/moderate.py")
+    for attempt in [*["wrong password!"] * 5, PASSWORD]:
+        page.text_input[1].input(attempt)
+        page.button[0].click().run()
+    assert "Too many attempts" in page.error[0].value
+    assert not page.tabs
+    contribution.lockout.clear()
+
+
+def test_the_page_limits_submissions_per_session_and_drops_honeypot_spam(app_page, monkeypatch) -> None:
+    config, open_page = app_page
+    monkeypatch.setenv("BIM_SUBMISSIONS_PER_SESSION", "1")
+    page = open_page("app_pages/contribute.py")
+    page.text_input(key="contribute_address").input("Rue de la Loi 16, 1000 Bruxelles").run()
+    fields = {w.label: w for w in page.text_input}
+    fields["Name of the initiative"].input("Spam")
+    fields["Your e-mail"].input("bot@example.org")
+    fields["Leave this field empty"].input("https://spam.example")
+    page.button[0].click().run()
+    assert "Thank you!" in page.success[0].value  # looks accepted...
+    with open_store(config) as store:
+        assert store.count() == 0  # ...but nothing was stored
+    assert not page.button  # no "propose another": the one submission of this session is used
