@@ -237,6 +237,21 @@ def test_without_a_password_hash_the_moderation_page_says_how_to_set_one(app_pag
     assert not page.text_input and not page.tabs
 
 
+@pytest.mark.usefixtures("app_page")  # an empty store, no hash in the environment
+def test_the_password_hash_may_come_from_streamlit_secrets() -> None:
+    app = AppTest.from_file(str(settings.PROJECT_DIR / "app.py"), default_timeout=60)
+    app.secrets["moderator_password_hash"] = hash_password(PASSWORD)
+    app.query_params["lang"] = "en"
+    app.run()
+    page = app.switch_page("app_pages/moderate.py").run()
+    assert not page.warning
+    page.text_input[0].input("bob")
+    page.text_input[1].input(PASSWORD)
+    page.button[0].click().run()
+    assert "Logged in: bob" in page.caption[0].value
+    assert len(page.tabs) == 2
+
+
 def test_logins_lock_after_five_failures_even_with_the_right_password(app_page, monkeypatch) -> None:
     _, open_page = app_page
     monkeypatch.setenv("BIM_MODERATOR_PASSWORD_HASH", hash_password(PASSWORD))

@@ -244,6 +244,8 @@ def test_a_submission_is_hidden_until_a_moderator_approves_it(page: Page, app: t
     expect(page.get_by_text("Point set by hand on the map.")).to_be_visible()
     _field(page, "Name of the initiative").fill(name)
     _field(page, "Your e-mail").fill(FORM_EMAIL)
+    honeypot = _field(page, "Leave this field empty").bounding_box()
+    assert honeypot is not None and honeypot["x"] + honeypot["width"] < 0  # off-screen for people
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_text("Thank you! Your proposal has been received.")).to_be_visible()
     expect(page.get_by_text("What next?")).to_be_visible()
