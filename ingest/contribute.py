@@ -78,8 +78,8 @@ def check_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]
     """
     text = {k: _clean(v) for k, v in fields.items()}
     columns = {k: v for k, v in text.items() if k not in ("image_url", "story") and v is not None}
-    raw = RawTable(frame=pd.DataFrame({"source_row": [1], **{k: [v] for k, v in columns.items()}}, dtype=object),
-                   columns={}, unmapped=[])  # fmt: skip
+    frame = pd.DataFrame({"source_row": [1], **{k: [v] for k, v in columns.items()}}, dtype=object)
+    raw = RawTable(frame=frame, columns={}, unmapped=[])
     checked = validate(raw, SUBMISSION_SOURCE)
     record = checked.records.iloc[0].to_dict()
     problems: dict[str, str] = {}
