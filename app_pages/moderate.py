@@ -15,7 +15,7 @@ from auth import check_login
 from errors import BimError, SubmissionError
 from i18n import category_label, commune_name, t
 from ingest import contribute, pipeline
-from ingest.schema import CATEGORIES
+from ingest.schema import CATEGORIES, PRECISIONS
 from ui import contribution, data, safe, state
 
 lang = st.session_state[state.LANG_KEY]
@@ -65,6 +65,11 @@ if top_right.button(t("moderate.logout", lang)):
     st.rerun()
 if "moderate_flash" in st.session_state:
     st.success(st.session_state.pop("moderate_flash"))
+
+
+def precision_label(precision: object) -> str:
+    """A geocoding precision in words ("exact address"), or as stored when it is not one of ours."""
+    return t(f"precision.{precision}", lang) if precision in PRECISIONS else str(precision)
 
 
 def done(message_key: str, name: object) -> None:
@@ -136,6 +141,7 @@ with queue_tab:
             duplicates=pending["id"].map(pairs["candidate_id"].value_counts()).fillna(0).astype(int),
             commune=pending["nis_code"].map(lambda code: commune_name(code, lang)),
             category=pending["category"].map(lambda key: category_label(key, lang)),
+            geocode_precision=pending["geocode_precision"].map(precision_label),
         )
         st.dataframe(
             table[["name", "category", "commune", "geocode_precision", "geocode_score", "duplicates", "status_reason"]],
@@ -165,14 +171,19 @@ with queue_tab:
             (t("contribute.description", lang), safe.text(record["description"])),
             (t("contribute.address", lang), safe.text(address)),
             (t("column.commune", lang), safe.text(commune_name(record["nis_code"], lang))),
-            (t("moderate.precision", lang), safe.text(f"{record['geocode_precision']} ({record['geocode_score']})")),
+            (
+                t("moderate.precision", lang),
+                safe.text(f"{precision_label(record['geocode_precision'])} ({record['geocode_score'] or 0:.0f})"),
+            ),
             (t("contribute.website", lang), f'<a href="{website}" rel="noopener noreferrer">{website}</a>'),
             (t("contribute.image_url", lang), f'<a href="{image}" rel="noopener noreferrer">{image}</a>'),
             (t("contribute.story", lang), safe.text(record["story"])),
             (t("moderate.reason", lang), safe.text(record["status_reason"])),
             (t("column.source", lang), safe.text(f"{record['source_name']} #{record['source_row'] or ''}")),
         ]
-        rows = "".join(f"<tr><th>{safe.text(label)}</th><td>{value}</td></tr>" for label, value in facts)
+        rows = "".join(
+            f'<tr><th style="text-align:left">{safe.text(label)}</th><td>{value}</td></tr>' for label, value in facts
+        )
         st.html(f'<table class="bim-record">{rows}</table>')
 
         similar = pairs[pairs["candidate_id"] == chosen]

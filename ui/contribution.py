@@ -15,7 +15,7 @@ from geo.geocode import geocode_one
 from settings import Settings
 from ui import data, maps
 
-PIN_ZOOM = 17
+PIN_ZOOM = 16
 PIN_MAP_HEIGHT_PX = 380
 PIN_COLOUR = "#d62728"
 MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()<>#+-.!|~$:")
