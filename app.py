@@ -12,16 +12,16 @@ import streamlit as st
 from i18n import t
 from ui import state
 
-st.set_page_config(page_title="Brussels initiatives map", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="Brussels initiatives map", page_icon=":material/map:", layout="wide")
 
 # (section, file, title key, icon, URL path). Contribution and moderation pages join here.
 PAGES: list[tuple[str, str, str, str, str]] = [
-    ("nav.explore", "app_pages/map.py", "page.map", "🗺️", "map"),
-    ("nav.explore", "app_pages/coverage.py", "page.coverage", "📊", "coverage"),
-    ("nav.explore", "app_pages/commune.py", "page.commune", "🏛️", "commune"),
-    ("nav.data", "app_pages/data.py", "page.data", "⬇️", "data"),
-    ("nav.contribute", "app_pages/contribute.py", "page.contribute", "✍️", "contribute"),
-    ("nav.contribute", "app_pages/moderate.py", "page.moderate", "🔐", "moderate"),
+    ("nav.explore", "app_pages/map.py", "page.map", ":material/map:", "map"),
+    ("nav.explore", "app_pages/coverage.py", "page.coverage", ":material/bar_chart:", "coverage"),
+    ("nav.explore", "app_pages/commune.py", "page.commune", ":material/account_balance:", "commune"),
+    ("nav.data", "app_pages/data.py", "page.data", ":material/download:", "data"),
+    ("nav.contribute", "app_pages/contribute.py", "page.contribute", ":material/add_location_alt:", "contribute"),
+    ("nav.contribute", "app_pages/moderate.py", "page.moderate", ":material/lock:", "moderate"),
 ]
 
 lang = state.language()
