@@ -71,6 +71,7 @@ pages = max(1, -(-len(shown) // LIST_PAGE_SIZE))
 page = st.number_input(t("map.list_page", lang, pages=pages), 1, pages, 1) if pages > 1 else 1
 first = (page - 1) * LIST_PAGE_SIZE
 items = []
+picture_label = safe.text(t("contribute.picture", lang))
 for row in shown.iloc[first : first + LIST_PAGE_SIZE].itertuples(index=False):
     address = " ".join(filter(None, (safe.text(v) for v in (row.street, row.housenumber, row.postcode, row.locality))))
     link = safe.link_attribute(row.website)
@@ -82,9 +83,16 @@ for row in shown.iloc[first : first + LIST_PAGE_SIZE].itertuples(index=False):
         f'<a href="{link}" target="_blank" rel="noopener noreferrer">{link}</a>' if link else "",
     ]
     description = safe.text(row.description, LIST_DESCRIPTION_CHARS)
-    items.append(
-        f"<li>{' · '.join(filter(None, facts))}{f'<br><small>{description}</small>' if description else ''}</li>"
-    )
+    story = safe.text(row.story, LIST_DESCRIPTION_CHARS)  # from the contribute form, like the picture link
+    picture = safe.link_attribute(row.image_url)
+    notes = [
+        f"<small>{description}</small>" if description else "",
+        f"<small><em>{story}</em></small>" if story else "",
+        f'<small><a href="{picture}" target="_blank" rel="noopener noreferrer">{picture_label}</a></small>'
+        if picture
+        else "",
+    ]
+    items.append(f"<li>{' · '.join(filter(None, facts))}{''.join('<br>' + n for n in notes if n)}</li>")
 if items:
     st.caption(t("map.list_showing", lang, first=first + 1, last=first + len(items), n=number(len(shown), lang)))
     st.html(f'<ol class="bim-list" start="{first + 1}">{"".join(items)}</ol>')

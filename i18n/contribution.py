@@ -62,6 +62,7 @@ CONTRIBUTION_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Link to a picture (optional)",
     },
     "contribute.story": {"fr": "Votre histoire", "nl": "Uw verhaal", "en": "Your story"},
+    "contribute.picture": {"fr": "Photo", "nl": "Foto", "en": "Picture"},
     "contribute.story_help": {
         "fr": "En quelques lignes : qu'est-ce qui vaut la visite ?",
         "nl": "In enkele regels: wat maakt een bezoek de moeite waard?",

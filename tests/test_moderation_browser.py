@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -146,18 +146,24 @@ def app(
     log.close()
 
 
-def _frames_text(page: Page) -> str:
-    """The HTML of the page and of every frame in it (maps live in iframes), once the frames settle."""
+def _over_frames(page: Page, read: Callable[[Frame], list[str]]) -> list[str]:
+    """`read` of the page and of every frame in it (maps live in iframes), once the frames settle."""
     for _ in range(5):
         try:
-            return "\n".join(frame.content() for frame in page.frames)
+            return [found for frame in page.frames for found in read(frame)]
         except PlaywrightError:  # a frame replaced by a rerun while being read: read them all again
             page.wait_for_timeout(500)
-    return "\n".join(frame.content() for frame in page.frames)
+    return [found for frame in page.frames for found in read(frame)]
+
+
+def _frames_text(page: Page) -> str:
+    """The HTML of the page and of all its frames."""
+    return "\n".join(_over_frames(page, lambda frame: [frame.content()]))
 
 
 def _injected(page: Page) -> list[str]:
-    return [f"{frame.url}: {found}" for frame in page.frames for found in frame.evaluate(FIND_INJECTED)]
+    """What an injection left anywhere in the page or its frames (FIND_INJECTED)."""
+    return _over_frames(page, lambda frame: [f"{frame.url}: {found}" for found in frame.evaluate(FIND_INJECTED)])
 
 
 def _map_frame(page: Page) -> Frame:
@@ -201,6 +207,7 @@ def _submit(page: Page, url: str, name: str, **fields: str) -> None:
     address.fill(fields.get("address", "Rue de la Loi 16, 1000 Bruxelles"))
     address.press("Enter")
     expect(page.get_by_text("Address found").first).to_be_visible()
+    _map_frame(page).locator("path.leaflet-interactive").first.wait_for(state="attached")  # pin map drawn
     _field(page, "Name of the initiative").fill(name)
     for label, key in (
         ("Description", "description"),
@@ -243,6 +250,8 @@ def test_a_submission_is_hidden_until_a_moderator_approves_it(page: Page, app: t
     _map_frame(page).locator(".leaflet-container").click(position={"x": 420, "y": 170})  # move the pin by a click
     expect(page.get_by_text("Point set by hand on the map.")).to_be_visible()
     _field(page, "Name of the initiative").fill(name)
+    _field(page, "Your story").fill("Des tomates en plein centre-ville.")
+    _field(page, "Link to a picture (optional)").fill("https://jardin.example.org/photo.jpg")
     _field(page, "Your e-mail").fill(FORM_EMAIL)
     honeypot = _field(page, "Leave this field empty").bounding_box()
     assert honeypot is not None and honeypot["x"] + honeypot["width"] < 0  # off-screen for people
@@ -267,6 +276,8 @@ def test_a_submission_is_hidden_until_a_moderator_approves_it(page: Page, app: t
     page.goto(f"{url}/?lang=en")
     listed = page.locator("ol.bim-list li").filter(has_text=name)
     expect(listed).to_contain_text("City of Brussels")
+    expect(listed).to_contain_text("Des tomates en plein centre-ville.")
+    expect(listed.get_by_role("link", name="Picture")).to_have_attribute("href", "https://jardin.example.org/photo.jpg")
     frame = _map_frame(page)
     frame.locator(".bim-marker, .marker-cluster").first.wait_for()
     opened, text = frame.evaluate(OPEN_EVERY_POPUP)
