@@ -279,3 +279,48 @@ def test_the_page_limits_submissions_per_session_and_drops_honeypot_spam(app_pag
     with open_store(config) as store:
         assert store.count() == 0  # ...but nothing was stored
     assert not page.button  # no "propose another": the one submission of this session is used
+
+
+def test_moderators_reject_with_a_reason_mark_duplicates_and_edit_from_the_page(app_page, monkeypatch) -> None:
+    config, open_page = app_page
+    monkeypatch.setenv("BIM_MODERATOR_PASSWORD_HASH", hash_password(PASSWORD))
+    contribution.lockout.clear()
+    with open_store(config) as store:
+        first = contribute.submit(store, config, submission())
+        second = contribute.submit(store, config, submission(name="Potager Grand-Place", token="form-2"))
+        third = contribute.submit(store, config, submission(name="Atelier vélo", lon=4.40, lat=50.82, token="form-3"))
+    page = open_page("app_pages/moderate.py")
+    page.text_input[0].input("carla")
+    page.text_input[1].input(PASSWORD)
+    page.button[0].click().run()
+
+    page.selectbox(key="moderate_chosen").select(first).run()
+    reject = next(b for b in page.button if b.label == "Reject")
+    reject.click().run()
+    assert "Give a reason to reject." in [e.value for e in page.error]
+    next(w for w in page.text_input if w.label == "Reason for rejecting").input("Not an initiative")
+    next(b for b in page.button if b.label == "Reject").click().run()
+    assert page.success[0].value.startswith("Rejected:")
+
+    page.selectbox(key="moderate_chosen").select(second).run()
+    next(w for w in page.text_input if w.label == "or the id of another record").input(first)
+    next(b for b in page.button if b.label == "Mark duplicate").click().run()
+    assert page.success[0].value.startswith("Marked duplicate:")
+    with open_store(config) as store:
+        assert (store.get(first)["status"], store.get(first)["status_reason"]) == ("rejected", "Not an initiative")
+        assert (store.get(second)["status"], store.get(second)["status_reason"]) == (
+            "duplicate",
+            f"duplicate of {first}",
+        )
+        assert {entry["actor"] for entry in store.audit_trail(second)[1:]} == {"carla"}
+
+    page.selectbox(key="moderate_chosen").select(third).run()
+    next(w for w in page.text_input if w.label == "Website").input("javascript:alert(1)")
+    next(b for b in page.button if b.label == "Save").click().run()
+    assert "Website: give a full link starting with https:// or http://." in [e.value for e in page.error]
+    next(w for w in page.text_input if w.label == "Website").input("atelier.example.org")
+    next(b for b in page.button if b.label == "Save").click().run()
+    assert page.success[0].value.startswith("Saved:")
+    with open_store(config) as store:
+        assert store.get(third)["website"] == "https://atelier.example.org"
+        assert store.audit_trail(third)[-1]["before"] == {"website": "https://potager.example.org"}
