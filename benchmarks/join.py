@@ -24,10 +24,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import settings  # noqa: E402
-from geo import reference  # noqa: E402
-from geo.crs import PROJECTED_CRS  # noqa: E402
-from geo.join import BoundaryJoin  # noqa: E402
+import settings
+from geo import reference
+from geo.crs import PROJECTED_CRS
+from geo.join import BoundaryJoin
 
 KEYS = {"communes": "nis_code", "quartiers": "quartier_code", "sectors": "sector_code"}
 
@@ -106,7 +106,8 @@ def main() -> None:
     theirs, sjoin_s = best_of(run["sjoin-communes"])
     mem = {name: extra_peak_mib(name, n, args.seed) for name in run}
     print(
-        f"join communes: {n:,} points | ours {n / ours_s:,.0f} points/s ({ours_s:.3f} s, +{mem['ours-communes']:.0f} MiB)"
+        f"join communes: {n:,} points"
+        f" | ours {n / ours_s:,.0f} points/s ({ours_s:.3f} s, +{mem['ours-communes']:.0f} MiB)"
         f" | geopandas.sjoin {n / sjoin_s:,.0f} points/s ({sjoin_s:.3f} s, +{mem['sjoin-communes']:.0f} MiB)"
         f" | ratio {sjoin_s / ours_s:.1f}x | identical: {same(ours, theirs)}"
     )
