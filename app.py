@@ -12,7 +12,8 @@ import streamlit as st
 from i18n import t
 from ui import state
 
-st.set_page_config(page_title="Brussels initiatives map", page_icon=":material/map:", layout="wide")
+# The favicon stays an emoji: a ":material/..." page icon is fetched from a font CDN.
+st.set_page_config(page_title="Brussels initiatives map", page_icon="🗺️", layout="wide")
 
 # (section, file, title key, icon, URL path). Contribution and moderation pages join here.
 PAGES: list[tuple[str, str, str, str, str]] = [
