@@ -119,7 +119,7 @@ downloads = {
     "categories": lambda: report.categories.to_csv(index=False).encode(),
     "gaps": lambda: gaps.to_csv(index=False).encode(),
     "across": lambda: (
-        export.public_records(report.across_border)
+        export.spreadsheet_safe(export.public_records(report.across_border))
         .assign(distance_m=report.across_border["distance_m"].round(1))
         .to_csv(index=False)
         .encode()

@@ -14,7 +14,7 @@ import settings
 from auth import check_login
 from errors import BimError, SubmissionError
 from i18n import category_label, commune_name, t
-from ingest import contribute, pipeline
+from ingest import contribute, export, pipeline
 from ingest.schema import CATEGORIES, PRECISIONS
 from ui import contribution, data, safe, state
 
@@ -125,7 +125,7 @@ with upload_tab:
         st.dataframe(report.rows, hide_index=True)
         st.download_button(
             t("moderate.report_download", lang),
-            data=report.rows.to_csv(index=False).encode("utf-8"),
+            data=export.spreadsheet_safe(report.rows).to_csv(index=False).encode("utf-8"),
             file_name=f"{report.source_name}-report.csv",
             mime="text/csv",
             on_click="ignore",

@@ -80,6 +80,17 @@ def to_geojson_dict(records: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) get a
+    leading apostrophe, so a hostile name in a CSV download cannot execute when opened."""
+
+    def defused(value: object) -> object:
+        return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+    text = frame.select_dtypes(include=["object", "string"]).columns
+    return frame.assign(**{column: frame[column].map(defused) for column in text})
+
+
 def export(records: pd.DataFrame, fmt: Format, out_path: Path) -> int:
     """Write `records` (public fields only) to `out_path` as `fmt`; returns how many were written."""
     if fmt not in FORMATS:
@@ -90,7 +101,7 @@ def export(records: pd.DataFrame, fmt: Format, out_path: Path) -> int:
         if fmt == "geojson":
             tmp.write_text(json.dumps(to_geojson_dict(frame), ensure_ascii=False, allow_nan=False), encoding="utf-8")
         elif fmt == "csv":
-            frame.to_csv(tmp, index=False, encoding="utf-8")
+            spreadsheet_safe(frame).to_csv(tmp, index=False, encoding="utf-8")
         else:
             points = gpd.points_from_xy(frame["lon"], frame["lat"], crs="EPSG:4326")
             geo = gpd.GeoDataFrame(frame.drop(columns=["lon", "lat"]), geometry=points)

@@ -19,6 +19,7 @@ import pandas as pd
 from errors import ConfigurationError
 from geo.geocode import geocode as geocode_addresses
 from geo.join import load_join
+from ingest.export import spreadsheet_safe
 from ingest.readers import read_table
 from ingest.store import ImportRun, open_store
 from ingest.validate import Rejection, validate
@@ -100,7 +101,7 @@ class ImportReport:
 
     def to_csv(self, path: Path) -> None:
         """The per-row list: source row, id, outcome (new/updated/unchanged), status, reason."""
-        self.rows.to_csv(path, index=False, encoding="utf-8")
+        spreadsheet_safe(self.rows).to_csv(path, index=False, encoding="utf-8")
 
 
 def import_file(

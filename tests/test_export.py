@@ -9,7 +9,7 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from ingest.export import export, to_geojson_dict
+from ingest.export import export, spreadsheet_safe, to_geojson_dict
 from ingest.schema import PUBLIC_COLUMNS
 from ingest.store import Store
 from tests.test_store import make_records
@@ -71,3 +71,13 @@ def test_a_failed_export_leaves_the_previous_file(stored: pd.DataFrame, tmp_path
         export(broken, "geojson", out)
     assert out.read_text() == "previous export"
     assert [p.name for p in out.parent.iterdir()] == ["out.geojson"]
+
+
+def test_csv_cells_that_would_run_as_spreadsheet_formulas_are_defused() -> None:
+    frame = pd.DataFrame(
+        {"name": ['=HYPERLINK("http://x")', "+1", "@SUM(A1)", "Maison -1", None], "n": [1, 2, 3, 4, 5]}
+    )
+    safe = spreadsheet_safe(frame)
+    assert safe["name"].tolist()[:4] == ['\'=HYPERLINK("http://x")', "'+1", "'@SUM(A1)", "Maison -1"]
+    assert pd.isna(safe["name"].iloc[4])
+    assert safe["n"].tolist() == [1, 2, 3, 4, 5]
