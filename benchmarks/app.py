@@ -19,13 +19,10 @@ import argparse
 import dataclasses
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -36,18 +33,9 @@ from streamlit.testing.v1 import AppTest
 import settings
 from geo import reference
 from geo.join import BoundaryJoin
+from tests.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
 from tests.sample_initiatives import app_environment, fill_store, sample_records
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TARGETS = {"first_cluster_s": 2.0, "payload_mb": 1.5, "rerun_s": 0.5}
 
 
@@ -58,28 +46,6 @@ def prepare(folder: Path, n: int) -> settings.Settings:
     config = dataclasses.replace(config, data_dir=folder)
     join = BoundaryJoin.from_reference(reference.load(folder))
     return fill_store(config, sample_records(n, join), folder)
-
-
-def start_app(config: settings.Settings) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
-        cwd=settings.PROJECT_DIR,
-        env={**os.environ, **app_environment(config)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return server, url
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise SystemExit("the app did not start")
 
 
 def first_cluster(page: Page, url: str) -> tuple[float, float, int, int]:
@@ -134,23 +100,18 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-app-") as folder:
         config = prepare(Path(folder), args.initiatives)
-        server, url = start_app(config)
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        with running_app(app_environment(config), Path(folder) / "streamlit.log") as url, sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            _, cold, largest, total = first_cluster(page, url)
+            titles, warm = [], []
+            for _ in range(3):
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                _, cold, largest, total = first_cluster(page, url)
-                titles, warm = [], []
-                for _ in range(3):
-                    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                    title, seconds, largest, total = first_cluster(page, url)
-                    titles.append(title)
-                    warm.append(seconds)
-                round_trip = browser_filter_round_trip(page)
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+                title, seconds, largest, total = first_cluster(page, url)
+                titles.append(title)
+                warm.append(seconds)
+            round_trip = browser_filter_round_trip(page)
+            browser.close()
         rerun = server_rerun(config)
 
     warm_s = statistics.median(warm)

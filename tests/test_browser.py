@@ -7,13 +7,7 @@ each page gets a screenshot under test-artifacts/.
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,34 +16,17 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 import settings
 from geo.join import BoundaryJoin
+from tests.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
 from tests.sample_initiatives import app_environment, fill_store, sample_records
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = settings.PROJECT_DIR / "test-artifacts"
 INITIATIVES = 500
-START_TIMEOUT_S = 60
 WAIT_MS = 30_000
 # Streamlit's frontend, opened on a page's path (/coverage), probes that path as a base URL
 # (/coverage/_stcore/health) before the root: expected 404s that are not ours.
 BASE_PATH_PROBE = re.compile(r"/[a-z_]+/_stcore/(health|host-config)$")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -61,30 +38,8 @@ def app_url(
         pytest.fail("the offline map assets are missing: run `make assets`")
     folder = tmp_path_factory.mktemp("browser-store")
     config = fill_store(built_settings, sample_records(INITIATIVES, boundary_join), folder)
-    port = _free_port()
-    log = (folder / "streamlit.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
-        cwd=settings.PROJECT_DIR,
-        env={**os.environ, **app_environment(config)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"the app did not start: see {folder / 'streamlit.log'}")
-            time.sleep(0.3)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    with running_app(app_environment(config), folder / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,8 +22,9 @@ from auth import hash_password
 from ingest import contribute
 from ingest.store import open_store
 from tests import test_browser
+from tests.app_server import running_app
 from tests.sample_initiatives import app_environment
-from tests.test_browser import ARTIFACTS, START_TIMEOUT_S, _free_port
+from tests.test_browser import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 browser, page = test_browser.browser, test_browser.page  # the same chromium and French-speaking tab fixtures
@@ -115,35 +111,12 @@ def app(
         )
         contribute.submit(store, config, seeded)
     environment = {
-        **os.environ,
         **app_environment(config),
         "BIM_MODERATOR_PASSWORD_HASH": hash_password(PASSWORD),
         "BIM_SUBMISSIONS_PER_SESSION": "50",
     }
-    port = _free_port()
-    log = (folder / "streamlit.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
-        cwd=settings.PROJECT_DIR,
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"the app did not start: see {folder / 'streamlit.log'}")
-            time.sleep(0.3)
-    yield url, config
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    with running_app(environment, folder / "streamlit.log") as url:
+        yield url, config
 
 
 def _over_frames(page: Page, read: Callable[[Frame], list[str]]) -> list[str]:
