@@ -107,19 +107,5 @@ with st.expander(t("coverage.method_title", lang)):
         )
     )
 
-left, right = st.columns(2)
 attribution = layers.reference.metadata.get("attribution", [])
-left.download_button(
-    t("download.stats_csv", lang),
-    data=lambda: coverage.statistics_csv(stats),
-    file_name="commune-statistics.csv",
-    mime="text/csv",
-    on_click="ignore",
-)
-right.download_button(
-    t("download.stats_geojson", lang),
-    data=lambda: coverage.statistics_geojson(stats, attribution),
-    file_name="commune-statistics.geojson",
-    mime="application/geo+json",
-    on_click="ignore",
-)
+data.statistics_download_buttons(stats, attribution, lang)

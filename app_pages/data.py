@@ -6,7 +6,6 @@ import streamlit as st
 
 import settings
 from errors import BimError
-from geo import coverage
 from i18n import number, t
 from ingest import export
 from ui import data, state
@@ -41,21 +40,7 @@ if licences:
     st.dataframe(licences, column_config={"source": t("column.source", lang), "licence": t("column.licence", lang)})
 
 st.subheader(t("data.statistics_title", lang))
-left, right = st.columns(2)
-left.download_button(
-    t("download.stats_csv", lang),
-    data=lambda: coverage.statistics_csv(stats),
-    file_name="commune-statistics.csv",
-    mime="text/csv",
-    on_click="ignore",
-)
-right.download_button(
-    t("download.stats_geojson", lang),
-    data=lambda: coverage.statistics_geojson(stats, attribution),
-    file_name="commune-statistics.geojson",
-    mime="application/geo+json",
-    on_click="ignore",
-)
+data.statistics_download_buttons(stats, attribution, lang)
 st.caption(t("data.cli", lang))
 
 st.subheader(t("data.attribution_title", lang))

@@ -19,7 +19,7 @@ import streamlit as st
 
 import settings
 from geo import coverage, display, reference
-from i18n import commune_names
+from i18n import commune_names, t
 from ingest import export
 from ingest.schema import CATEGORIES
 from ingest.store import Store, open_store
@@ -135,3 +135,22 @@ def export_bytes(records: pd.DataFrame, fmt: export.Format) -> bytes:
         path = Path(folder) / f"initiatives.{fmt}"
         export.export(records, fmt, path)
         return path.read_bytes()
+
+
+def statistics_download_buttons(stats: gpd.GeoDataFrame, attribution: list[str], lang: str) -> None:
+    """The per-commune statistics as CSV and GeoJSON polygons, side by side (built only when clicked)."""
+    left, right = st.columns(2)
+    left.download_button(
+        t("download.stats_csv", lang),
+        data=lambda: coverage.statistics_csv(stats),
+        file_name="commune-statistics.csv",
+        mime=MIME_TYPES["csv"],
+        on_click="ignore",
+    )
+    right.download_button(
+        t("download.stats_geojson", lang),
+        data=lambda: coverage.statistics_geojson(stats, attribution),
+        file_name="commune-statistics.geojson",
+        mime=MIME_TYPES["geojson"],
+        on_click="ignore",
+    )
