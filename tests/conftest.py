@@ -11,6 +11,7 @@ import pytest
 
 import settings
 from geo import reference
+from geo.geocode import build_index
 from geo.join import BoundaryJoin
 from ingest.store import Store, open_store
 from tests.postgis import PostgisServer, start_postgis
@@ -87,7 +88,5 @@ def store(database_url: str) -> Iterator[Store]:
 @pytest.fixture(scope="session")
 def gazetteer_settings(built_settings: settings.Settings) -> settings.Settings:
     """`built_settings` whose data folder also holds the offline geocoder's index, built once."""
-    from geo.geocode import build_index
-
     build_index(built_settings)
     return built_settings
