@@ -3,8 +3,9 @@
 `settings.database_url` picks the backend: `sqlite:///data/initiatives.sqlite` (the default; no
 server, WAL mode) or `postgresql+psycopg://...` (adds a Point 4326 `geom` column with a GiST index).
 Tables: `initiatives` (schema.RECORD_COLUMNS plus a content hash), `schema_version` (upgraded at
-open by the `_MIGRATIONS` list), `import_runs` (one summary per import) and `audit_log`
-(moderation: who, when, what, before/after JSON).
+open by the `_MIGRATIONS` list), `import_runs` (one summary per import), `audit_log`
+(moderation: who, when, what, before/after JSON) and `revision` (one counter that every change of
+an initiative moves, so readers such as the app know when their copy is stale).
 
 Every write is one transaction, and writes are serialised (SQLite takes its write lock at BEGIN;
 PostgreSQL an advisory lock), so concurrent writers lose and duplicate nothing and the
@@ -87,8 +88,8 @@ def stable_id(source_name: str, source_key: str) -> str:
     return str(uuid.uuid5(ID_NAMESPACE, f"{source_name}\x1f{source_key}"))
 
 
-def _tables(postgis: bool) -> tuple[sa.MetaData, sa.Table, sa.Table, sa.Table, sa.Table]:
-    """The four tables; `initiatives` gets a geometry column only on PostGIS."""
+def _tables(postgis: bool) -> tuple[sa.MetaData, sa.Table, sa.Table, sa.Table, sa.Table, sa.Table]:
+    """The five tables; `initiatives` gets a geometry column only on PostGIS."""
     meta = sa.MetaData()
     columns: list[sa.Column[Any]] = [sa.Column("id", sa.String(36), primary_key=True)]
     for name in RECORD_COLUMNS[1:]:
@@ -138,7 +139,13 @@ def _tables(postgis: bool) -> tuple[sa.MetaData, sa.Table, sa.Table, sa.Table, s
         sa.Column("before", sa.Text, nullable=True),
         sa.Column("after", sa.Text, nullable=True),
     )
-    return meta, initiatives, schema_version, import_runs, audit_log
+    revision = sa.Table(
+        "revision",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("revision", sa.Integer, nullable=False),
+    )
+    return meta, initiatives, schema_version, import_runs, audit_log, revision
 
 
 def _columns(records: pd.DataFrame) -> dict[str, list[Any]]:
@@ -197,7 +204,9 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.postgis = engine.dialect.name == "postgresql"
-        self._meta, self.initiatives, self.schema_version, self.import_runs, self.audit_log = _tables(self.postgis)
+        (self._meta, self.initiatives, self.schema_version, self.import_runs, self.audit_log, self.revision_table) = (
+            _tables(self.postgis)
+        )
         self._migrate()
 
     # -- transactions -------------------------------------------------------------------------
@@ -295,6 +304,11 @@ class Store:
             row = conn.execute(sa.select(*(table.c[c] for c in RECORD_COLUMNS)).where(table.c.id == record_id)).first()
         return None if row is None else dict(row._mapping)
 
+    def revision(self) -> int:
+        """A number that grows with every change to the initiatives (a cache key for their readers)."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(self.revision_table.c.revision)).scalar_one())
+
     def count(self, status: str | None = None) -> int:
         """How many initiatives (of one status, or all)."""
         query = sa.select(sa.func.count()).select_from(self.initiatives)
@@ -362,6 +376,8 @@ class Store:
                 self._insert_many(conn, new)
             if changed:
                 self._update_many(conn, changed)
+            if new or changed:
+                self._changed(conn)
             if import_run is not None:
                 conn.execute(
                     sa.insert(self.import_runs),
@@ -392,6 +408,7 @@ class Store:
                 row["created_at"] = row["updated_at"] = now_iso()
                 conn.execute(sa.insert(self.initiatives), row)
                 self._audit(conn, actor, row["id"], "submit", None, _public(row))
+                self._changed(conn)
         return row["id"]
 
     def set_status(self, record_id: str, status: str, reason: str, actor: str) -> None:
@@ -429,6 +446,11 @@ class Store:
             row["created_at"], row["updated_at"] = before["created_at"], now_iso()
             conn.execute(sa.update(table).where(table.c.id == record_id).values(row))
             self._audit(conn, actor, record_id, action, _hidden(before, diff), _hidden(row, diff))
+            self._changed(conn)
+
+    def _changed(self, conn: Connection) -> None:
+        """Move the revision, in the transaction that changed initiatives."""
+        conn.execute(sa.update(self.revision_table).values(revision=self.revision_table.c.revision + 1))
 
     def _audit(self, conn: Connection, actor: str, record_id: str, action: str, before: Any, after: Any) -> None:
         conn.execute(
@@ -523,7 +545,14 @@ def _v2_image_and_story(store: Store, conn: Connection) -> None:
             conn.execute(sa.text(f"ALTER TABLE initiatives ADD COLUMN {name} TEXT"))
 
 
-_MIGRATIONS: list[Callable[[Store, Connection], None]] = [_v1_create_tables, _v2_image_and_story]
+def _v3_revision(store: Store, conn: Connection) -> None:
+    """Version 3: the revision counter (made by version 1 on stores created since)."""
+    store.revision_table.create(conn, checkfirst=True)
+    if conn.execute(sa.select(store.revision_table.c.id)).first() is None:
+        conn.execute(sa.insert(store.revision_table), {"id": 1, "revision": 0})
+
+
+_MIGRATIONS: list[Callable[[Store, Connection], None]] = [_v1_create_tables, _v2_image_and_story, _v3_revision]
 
 
 def _sqlite_engine(url: sa.URL) -> Engine:

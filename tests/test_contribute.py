@@ -200,15 +200,17 @@ def test_hash_password_reads_stdin_when_piped_and_prints_a_usable_hash() -> None
     assert verify_password("a long moderator password", done.stdout.strip())
 
 
-def test_a_version_1_store_gains_image_and_story_when_opened(tmp_path: Path) -> None:
+def test_a_version_1_store_gains_image_story_and_revision_when_opened(tmp_path: Path) -> None:
     config = dataclasses.replace(settings.load(), database_url=f"sqlite:///{tmp_path / 'old.sqlite'}")
     with open_store(config) as store, store.engine.begin() as conn:  # make it look like version 1
         conn.exec_driver_sql("ALTER TABLE initiatives DROP COLUMN image_url")
         conn.exec_driver_sql("ALTER TABLE initiatives DROP COLUMN story")
-        conn.exec_driver_sql("DELETE FROM schema_version WHERE version = 2")
+        conn.exec_driver_sql("DROP TABLE revision")
+        conn.exec_driver_sql("DELETE FROM schema_version WHERE version > 1")
     with open_store(config) as store:
-        assert store.version() == 2
+        assert store.version() == 3
         assert {"image_url", "story"} <= set(store.read(status=None).columns)
+        assert store.revision() == 0
 
 
 @pytest.fixture

@@ -151,9 +151,31 @@ def test_submission_is_stored_once(store: Store) -> None:
 def test_schema_version_is_recorded_and_reopening_keeps_data(store: Store, database_url: str) -> None:
     store.upsert(make_records(2))
     reopened = open_store(dataclasses.replace(settings.load(), database_url=database_url))
-    assert reopened.version() == store.version() == 2
+    assert reopened.version() == store.version() == 3
     assert reopened.count() == 2
     reopened.close()
+
+
+def test_the_revision_moves_with_every_change_and_only_then(store: Store) -> None:
+    records = make_records(3)
+    seen = [store.revision()]
+    store.upsert(records, dry_run=True)
+    store.upsert(records)
+    seen.append(store.revision())
+    store.upsert(records)  # unchanged
+    seen.append(store.revision())
+    store.upsert(records.assign(name=records["name"] + " (renamed)"))
+    seen.append(store.revision())
+    record_id = store.read()["id"].iloc[0]
+    store.set_status(record_id, "rejected", "test", actor="tester")
+    seen.append(store.revision())
+    store.set_status(record_id, "rejected", "test", actor="tester")  # no difference
+    seen.append(store.revision())
+    store.update_fields(record_id, {"description": "new text"}, actor="tester")
+    seen.append(store.revision())
+    store.add_submission({"name": "Submitted", "category": "garden", "lon": 4.36, "lat": 50.84, "source_key": "t"})
+    seen.append(store.revision())
+    assert seen == [0, 1, 1, 2, 3, 3, 4, 5]
 
 
 def test_newer_schema_is_refused(store: Store, database_url: str) -> None:
