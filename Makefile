@@ -31,9 +31,9 @@ assets: $(VENDOR)/.installed
 
 $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/jquery $(VENDOR)/bootstrap $(VENDOR)/fontawesome-free
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/jquery $(VENDOR)/bootstrap $(VENDOR)/fontawesome-free $(VENDOR)/supercluster
 	cp -r node_modules/leaflet/dist $(VENDOR)/leaflet
-	cp -r node_modules/leaflet.markercluster/dist $(VENDOR)/leaflet.markercluster
+	cp node_modules/supercluster/dist/supercluster.min.js node_modules/supercluster/LICENSE $(VENDOR)/supercluster/
 	cp -r node_modules/leaflet.awesome-markers/dist $(VENDOR)/leaflet.awesome-markers
 	cd node_modules/@fortawesome/fontawesome-free && cp -r css webfonts LICENSE.txt $(CURDIR)/$(VENDOR)/fontawesome-free/
 	cp node_modules/jquery/dist/jquery.min.js node_modules/jquery/LICENSE.txt $(VENDOR)/jquery/

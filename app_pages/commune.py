@@ -23,9 +23,9 @@ nis_code = state.write_param("commune", lang, "commune")
 
 try:
     layers = data.layers(config.data_dir)
-    count = data.published_count(config)
-    stats = data.statistics(config.data_dir, config.database_url, count, ())
-    records = data.published(config)
+    snap = data.snapshot(config)
+    stats = data.statistics(snap, ())
+    records = data.published(snap)
 except BimError as exc:
     st.error(t("app.unavailable", lang, error=exc))
     st.stop()
@@ -85,8 +85,8 @@ maps.add_sectors(
     m, gap_shapes, "#d62728", ["name_fr", "name_nl", "residents"], ["FR", "NL", t("column.residents", lang)]
 )
 served = pd.concat([records[records["nis_code"] == nis_code], report.across_border])
-maps.add_initiatives(m, data.markers(config, served, lang), lang, names)
-maps.show(m, key="commune_map", height=460)
+maps.add_initiatives(m, data.markers(snap, served, lang), lang, names)
+maps.show(maps.page(m), t("commune.map_title", lang, commune=names[nis_code]), height=460)
 gap_columns = {
     "sector_code": t("column.sector", lang),
     f"name_{'nl' if lang == 'nl' else 'fr'}": t("column.name", lang),

@@ -33,7 +33,7 @@ categories = tuple(state.write_param("coverage_categories", lang, "cat"))
 
 try:
     layers = data.layers(config.data_dir)
-    stats = data.statistics(config.data_dir, config.database_url, data.published_count(config), categories)
+    stats = data.statistics(data.snapshot(config), categories)
 except BimError as exc:
     st.error(t("app.unavailable", lang, error=exc))
     st.stop()
@@ -60,7 +60,7 @@ shown = layers.communes_web.assign(
 )
 m = maps.base_map(config)
 maps.add_choropleth(m, shown, colours, ["commune", "value"], [t("column.commune", lang), t(f"metric.{metric}", lang)])
-maps.show(m, key="coverage_map", height=460)
+maps.show(maps.page(m), t("coverage.map_title", lang, metric=t(f"metric.{metric}", lang)), height=460)
 legend = " ".join(
     f'<span style="white-space:nowrap"><span style="color:{colour}">&#9632;</span> '
     f"{safe.text(formatted(low))} – {safe.text(formatted(high))}</span>"

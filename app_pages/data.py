@@ -17,8 +17,9 @@ st.markdown(t("data.intro", lang))
 
 try:
     layers = data.layers(config.data_dir)
-    records = data.published(config)
-    stats = data.statistics(config.data_dir, config.database_url, data.published_count(config), ())
+    snap = data.snapshot(config)
+    records = data.published(snap)
+    stats = data.statistics(snap, ())
 except BimError as exc:
     st.error(t("app.unavailable", lang, error=exc))
     st.stop()

@@ -52,6 +52,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "{n} initiatieven zonder coördinaten staan in de lijst maar niet op de kaart.",
         "en": "{n} initiatives without coordinates are in the list but not on the map.",
     },
+    "map.frame_title": {
+        "fr": "Carte des initiatives et des limites communales",
+        "nl": "Kaart van de initiatieven en de gemeentegrenzen",
+        "en": "Map of the initiatives and the commune borders",
+    },
+    "map.cluster_title": {
+        "fr": "{n} initiatives : cliquer pour zoomer",
+        "nl": "{n} initiatieven: klik om in te zoomen",
+        "en": "{n} initiatives: click to zoom in",
+    },
     "map.layer_communes": {"fr": "Communes", "nl": "Gemeenten", "en": "Communes"},
     "map.layer_initiatives": {"fr": "Initiatives", "nl": "Initiatieven", "en": "Initiatives"},
     "map.popup_website": {"fr": "Site web", "nl": "Website", "en": "Website"},
@@ -218,6 +228,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Median of the communes: {median}; Region: {region}",
     },
     "commune.categories_title": {"fr": "Par catégorie", "nl": "Per categorie", "en": "By category"},
+    "commune.map_title": {
+        "fr": "Carte de {commune} : zones sans initiative et initiatives qui la desservent",
+        "nl": "Kaart van {commune}: zones zonder initiatief en initiatieven die haar bedienen",
+        "en": "Map of {commune}: areas with no initiative and the initiatives serving it",
+    },
     "commune.gaps_title": {
         "fr": "Zones sans initiative à moins de {radius} m",
         "nl": "Zones zonder initiatief binnen {radius} m",
@@ -296,12 +311,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "data.software_title": {"fr": "Logiciels", "nl": "Software", "en": "Software"},
     "data.software": {
-        "fr": "Logiciel libre. La carte utilise Leaflet, Leaflet.markercluster (licence MIT) servis par l'application "
-        "elle-même : aucune ressource n'est chargée depuis un autre site.",
-        "nl": "Open-sourcesoftware. De kaart gebruikt Leaflet en Leaflet.markercluster (MIT-licentie), geleverd door "
-        "de toepassing zelf: er wordt niets van een andere site geladen.",
-        "en": "Open-source software. The map uses Leaflet and Leaflet.markercluster (MIT licence), served by the app "
-        "itself: nothing is loaded from another site.",
+        "fr": "Logiciel libre. La carte utilise Leaflet (licence BSD) et Supercluster (licence ISC), servis par "
+        "l'application elle-même : aucune ressource n'est chargée depuis un autre site.",
+        "nl": "Open-sourcesoftware. De kaart gebruikt Leaflet (BSD-licentie) en Supercluster (ISC-licentie), geleverd "
+        "door de toepassing zelf: er wordt niets van een andere site geladen.",
+        "en": "Open-source software. The map uses Leaflet (BSD licence) and Supercluster (ISC licence), served by the "
+        "app itself: nothing is loaded from another site.",
     },
     **CONTRIBUTION_MESSAGES,
 }

@@ -127,7 +127,7 @@ def test_maps_load_no_asset_from_another_site(tmp_path) -> None:
     maps.localise_assets(m)
     html = m.get_root().render()
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
-    assert "/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
+    assert "/app/static/vendor/supercluster/supercluster.min.js" in html
     assert "bootstrap" not in html  # icon assets only when the map has a folium.Icon
 
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
@@ -23,6 +24,9 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = settings.PROJECT_DIR / "test-artifacts"
 INITIATIVES = 500
+# Groups that share one address (a community centre hosting several): no zoom level separates them.
+SHARED_PLACE = ("Repair café Maisonnette", "Chorale Maisonnette", "Potager Maisonnette")
+TOTAL = INITIATIVES + len(SHARED_PLACE)
 WAIT_MS = 30_000
 # Streamlit's frontend, opened on a page's path (/coverage), probes that path as a base URL
 # (/coverage/_stcore/health) before the root: expected 404s that are not ours.
@@ -37,7 +41,9 @@ def app_url(
     if not (settings.PROJECT_DIR / "static" / "vendor" / "leaflet" / "leaflet.js").is_file():
         pytest.fail("the offline map assets are missing: run `make assets`")
     folder = tmp_path_factory.mktemp("browser-store")
-    config = fill_store(built_settings, sample_records(INITIATIVES, boundary_join), folder)
+    records = sample_records(INITIATIVES, boundary_join)
+    together = records.iloc[[10] * len(SHARED_PLACE)].assign(name=SHARED_PLACE, source_key=SHARED_PLACE)
+    config = fill_store(built_settings, pd.concat([records, together], ignore_index=True), folder)
     with running_app(app_environment(config), folder / "streamlit.log") as url:
         yield url
 
@@ -74,8 +80,25 @@ def _count(page: Page, words: str) -> int:
 
 
 def _wait_map_ready(page: Page) -> None:
-    _map(page).locator(".marker-cluster").first.wait_for()
+    _map(page).locator(".bim-cluster").first.wait_for()
     page.wait_for_timeout(500)  # let Leaflet finish placing markers before counting or a screenshot
+
+
+def _wait_until_quiet(page: Page, in_flight: set, quiet_ms: int = 1000) -> None:
+    """Until no request has been in flight for `quiet_ms` (Playwright's "networkidle" never comes
+    for a page holding a srcdoc iframe)."""
+    quiet = 0
+    for _ in range(WAIT_MS // 100):
+        quiet = quiet + 100 if not in_flight else 0
+        if quiet >= quiet_ms:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"requests still in flight after {WAIT_MS} ms: {[r.url for r in in_flight]}")
+
+
+def _map_zoom(page: Page) -> int:
+    frame = next(f for f in page.frames if f.evaluate("() => !!document.querySelector('.leaflet-container')"))
+    return frame.evaluate("() => Object.values(window).find(value => value instanceof L.Map).getZoom()")
 
 
 def _choose_category(page: Page, label: str) -> None:
@@ -88,11 +111,36 @@ def _choose_category(page: Page, label: str) -> None:
 def test_map_shows_clusters_and_commune_borders(page: Page, app_url: str) -> None:
     page.goto(f"{app_url}/?lang=fr")
     _wait_map_ready(page)
-    assert _map(page).locator(".marker-cluster").count() > 0
+    assert _map(page).locator(".bim-cluster").count() > 0
     assert _map(page).locator("path.leaflet-interactive").count() == 19
-    assert _count(page, "initiatives affichées") == INITIATIVES
+    assert _count(page, "initiatives affichées") == TOTAL
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "map.png", full_page=True)
+
+
+def test_a_cluster_opens_by_zooming_in(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/?lang=en")
+    _wait_map_ready(page)
+    before = _map_zoom(page)
+    clusters = _map(page).locator(".bim-cluster")
+    biggest = max(range(clusters.count()), key=lambda i: int(clusters.nth(i).inner_text()))
+    clusters.nth(biggest).click()
+    page.wait_for_timeout(800)  # the zoom animation
+    assert _map_zoom(page) > before
+    assert _map(page).locator(".bim-cluster, .bim-marker").count() > 0
+
+
+def test_initiatives_at_one_place_open_as_one_popup_listing_them(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/?lang=en&q=maisonnette")
+    cluster = _map(page).locator(".bim-cluster")
+    expect(cluster).to_have_count(1)
+    expect(cluster).to_have_text(str(len(SHARED_PLACE)))
+    expect(cluster).to_have_attribute("title", f"{len(SHARED_PLACE)} initiatives: click to zoom in")
+    cluster.click()
+    popup = _map(page).locator(".leaflet-popup-content")
+    for name in SHARED_PLACE:
+        expect(popup).to_contain_text(name)
+    assert _map_zoom(page) == 11  # no zoom level would separate them: the map did not move
 
 
 def test_choosing_a_category_changes_the_count_and_the_list(page: Page, app_url: str) -> None:
@@ -100,9 +148,9 @@ def test_choosing_a_category_changes_the_count_and_the_list(page: Page, app_url:
     _wait_map_ready(page)
     _choose_category(page, "Libraries and reading")
     expect(page).to_have_url(re.compile(r"cat=library"))
-    expect(page.get_by_text("initiatives shown").first).not_to_contain_text(f"{INITIATIVES} initiatives")
+    expect(page.get_by_text("initiatives shown").first).not_to_contain_text(f"{TOTAL} initiatives")
     shown = _count(page, "initiatives shown")
-    assert 0 < shown < INITIATIVES
+    assert 0 < shown < TOTAL
     items = page.locator("ol.bim-list li")
     expect(items.first).to_contain_text("Libraries and reading")
     assert items.count() == min(shown, 50)
@@ -184,10 +232,13 @@ def test_hostile_text_shows_as_text_in_popups_and_the_list(
 
 @pytest.mark.parametrize("path", ["", "coverage", "commune", "data"])
 def test_no_request_leaves_the_app_and_none_fails(page: Page, app_url: str, path: str) -> None:
-    outside, failed = [], []
+    outside, failed, in_flight = [], [], set()
     page.on(
         "request", lambda r: None if r.url.startswith((app_url, "data:", "blob:", "about:")) else outside.append(r.url)
     )
+    page.on("request", lambda r: in_flight.add(r))
+    page.on("requestfinished", lambda r: in_flight.discard(r))
+    page.on("requestfailed", lambda r: in_flight.discard(r))
     page.on("requestfailed", lambda r: failed.append(f"{r.url} {r.failure}"))
     page.on(
         "response",
@@ -200,8 +251,7 @@ def test_no_request_leaves_the_app_and_none_fails(page: Page, app_url: str, path
     expect(page.locator("h1").first).to_be_visible()
     if path in ("", "coverage", "commune"):
         _map(page).locator("path.leaflet-interactive").first.wait_for()
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(1000)
+    _wait_until_quiet(page, in_flight)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{path or 'map'}-page.png", full_page=True)
     assert not outside, f"requests outside the app: {outside}"

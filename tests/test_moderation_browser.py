@@ -80,21 +80,14 @@ FIND_INJECTED = """() => {
     }
     return found;
 }"""
-# Opens every marker's popup content the way Leaflet does (innerHTML), so handlers would fire now.
+# Puts every initiative's popup content into the page the way Leaflet does (innerHTML), so handlers would fire now.
 OPEN_EVERY_POPUP = """() => {
-    const groups = [];
-    window.map.eachLayer(layer => { if (layer instanceof L.MarkerClusterGroup) groups.push(layer); });
+    const layer = Object.values(window).find(value => value && typeof value.popupHtml === 'function');
     const box = document.createElement('div');
     box.className = 'bim-popup-check';
     document.body.appendChild(box);
-    let opened = 0;
-    for (const group of groups) for (const marker of group.getLayers()) {
-        const popup = marker.getPopup();
-        const content = typeof popup._content === 'function' ? popup._content(marker) : popup._content;
-        box.insertAdjacentHTML('beforeend', content);
-        opened += 1;
-    }
-    return [opened, box.innerText];
+    for (let i = 0; i < layer.size(); i++) box.insertAdjacentHTML('beforeend', layer.popupHtml(i));
+    return [layer.size(), box.innerText];
 }"""
 
 
@@ -140,7 +133,7 @@ def _injected(page: Page) -> list[str]:
 
 
 def _map_frame(page: Page) -> Frame:
-    """The frame holding the Leaflet map (the st_folium component)."""
+    """The frame holding the Leaflet map."""
     page.frame_locator("iframe").first.locator(".leaflet-container").wait_for()
     return next(f for f in page.frames if f.evaluate("() => !!document.querySelector('.leaflet-container')"))
 
@@ -252,7 +245,7 @@ def test_a_submission_is_hidden_until_a_moderator_approves_it(page: Page, app: t
     expect(listed).to_contain_text("Des tomates en plein centre-ville.")
     expect(listed.get_by_role("link", name="Picture")).to_have_attribute("href", "https://jardin.example.org/photo.jpg")
     frame = _map_frame(page)
-    frame.locator(".bim-marker, .marker-cluster").first.wait_for()
+    frame.locator(".bim-marker, .bim-cluster").first.wait_for()
     opened, text = frame.evaluate(OPEN_EVERY_POPUP)
     assert opened >= 1 and name in text and "City of Brussels" in text
     ARTIFACTS.mkdir(exist_ok=True)
@@ -304,7 +297,7 @@ def test_hostile_text_from_the_form_and_a_file_runs_nowhere(page: Page, app: tup
     expect(page.locator("ol.bim-list")).to_contain_text("<script>alert(1)</script>")
     expect(page.locator("ol.bim-list")).to_contain_text("<img src=x onerror=alert(1)>")
     frame = _map_frame(page)
-    frame.locator(".marker-cluster, .bim-marker").first.wait_for()
+    frame.locator(".bim-cluster, .bim-marker").first.wait_for()
     opened, text = frame.evaluate(OPEN_EVERY_POPUP)
     assert opened >= len(PAYLOADS) + 5
     assert '"><svg onload=alert(1)>' in text

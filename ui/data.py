@@ -1,8 +1,9 @@
 """Cached data for the pages: reference layers, published initiatives, statistics, downloads.
 
-Data is cached, never folium maps. Reference layers are read-only resources (one copy per
-process); records and statistics are cached by the store's published count, so an approval
-shows at once, with a short time-to-live for edits that keep the count.
+Data is cached, never folium map objects (a cached folium.Map breaks the second session): the
+map page caches its map as finished HTML instead. Reference layers are read-only resources (one
+copy per process); everything derived from the initiatives is cached by the store's revision,
+which every change moves, so an import, approval or edit shows on the next run.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from ingest.schema import CATEGORIES
 from ingest.store import Store, open_store
 from ui import maps
 
-RECORDS_TTL_S = 60
 SEARCH_COLUMNS = ("name", "name_fr", "name_nl", "name_en", "description", "street", "locality", "postcode")
 MIME_TYPES = {"geojson": "application/geo+json", "csv": "text/csv", "gpkg": "application/geopackage+sqlite3"}
 
@@ -56,19 +56,27 @@ def store(database_url: str) -> Store:
     return open_store(dataclasses.replace(settings.load(), database_url=database_url))
 
 
-def published_count(config: settings.Settings) -> int:
-    """How many initiatives are published now (the cache key of everything derived from them)."""
-    return store(config.database_url).count("published")
+@dataclass(frozen=True)
+class Snapshot:
+    """The initiatives as of one store revision: the cache key of everything derived from them.
+
+    A page run takes one snapshot and reads everything through it, so its count, map, list and
+    downloads agree even if an import lands meanwhile; the next run sees the new revision.
+    """
+
+    config: settings.Settings
+    revision: int
 
 
-@st.cache_data(show_spinner=False, ttl=RECORDS_TTL_S, max_entries=4)
-def _published(database_url: str, count: int) -> pd.DataFrame:
-    return store(database_url).read(status="published")
+def snapshot(config: settings.Settings) -> Snapshot:
+    """The store as it is now."""
+    return Snapshot(config, store(config.database_url).revision())
 
 
-def published(config: settings.Settings) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=4)
+def published(snap: Snapshot) -> pd.DataFrame:
     """Every published initiative (public columns, schema.PUBLIC_COLUMNS)."""
-    return _published(config.database_url, published_count(config))
+    return store(snap.config.database_url).read(status="published")
 
 
 def _folded(text: pd.Series) -> pd.Series:
@@ -80,21 +88,18 @@ def _folded(text: pd.Series) -> pd.Series:
     )
 
 
-@st.cache_data(show_spinner=False, ttl=RECORDS_TTL_S, max_entries=4)
-def _search_text(database_url: str, count: int) -> pd.Series:
+@st.cache_data(show_spinner=False, max_entries=4)
+def _search_text(snap: Snapshot) -> pd.Series:
     """Per record, the folded text a search looks in: names, description, address, category labels."""
-    records = _published(database_url, count)
+    records = published(snap)
     labels = {key: " ".join((c.fr, c.nl, c.en)) for key, c in CATEGORIES.items()}
     text = records.reindex(columns=list(SEARCH_COLUMNS)).astype("string").fillna("").agg(" ".join, axis=1)
     return _folded(text + " " + records["category"].map(labels).fillna(""))
 
 
-def filtered(
-    config: settings.Settings, categories: list[str], nis_codes: list[str], text: str
-) -> tuple[pd.DataFrame, int]:
+def filtered(snap: Snapshot, categories: list[str], nis_codes: list[str], text: str) -> tuple[pd.DataFrame, int]:
     """The published initiatives matching every filter (an empty filter keeps all), and the total."""
-    count = published_count(config)
-    records = _published(config.database_url, count)
+    records = published(snap)
     keep = pd.Series(True, index=records.index)
     if categories:
         keep &= records["category"].isin(categories)
@@ -102,31 +107,47 @@ def filtered(
         keep &= records["nis_code"].isin(nis_codes)
     words = _folded(pd.Series([text])).iloc[0].split()
     if words:
-        haystack = _search_text(config.database_url, count)
+        haystack = _search_text(snap)
         for word in words:
             keep &= haystack.str.contains(word, regex=False)
     return records[keep], len(records)
 
 
-@st.cache_data(show_spinner=False, ttl=RECORDS_TTL_S, max_entries=16)
-def statistics(data_dir: Path, database_url: str, count: int, categories: tuple[str, ...]) -> gpd.GeoDataFrame:
+@st.cache_data(show_spinner=False, max_entries=16)
+def statistics(snap: Snapshot, categories: tuple[str, ...]) -> gpd.GeoDataFrame:
     """Per-commune coverage statistics of the published initiatives (of `categories`, if any)."""
-    built = layers(data_dir)
-    records = _published(database_url, count)
+    built = layers(snap.config.data_dir)
+    records = published(snap)
     if categories:
         records = records[records["category"].isin(categories)]
     return coverage.commune_statistics(built.reference.communes, built.sectors_projected, records)
 
 
-@st.cache_resource(show_spinner=False, ttl=RECORDS_TTL_S, max_entries=6)  # read-only: no copy per run
-def _marker_table(database_url: str, count: int, lang: str) -> dict[str, list]:
-    return maps.marker_rows(_published(database_url, count), commune_names(lang))
+@st.cache_resource(show_spinner=False, max_entries=6)  # read-only: no copy per run
+def _marker_table(snap: Snapshot, lang: str) -> dict[str, list]:
+    return maps.marker_rows(published(snap), commune_names(lang))
 
 
-def markers(config: settings.Settings, records: pd.DataFrame, lang: str) -> list[list]:
+def markers(snap: Snapshot, records: pd.DataFrame, lang: str) -> list[list]:
     """The map rows of `records` (published ones with coordinates), escaped once per language and cached."""
-    table = _marker_table(config.database_url, published_count(config), lang)
+    table = _marker_table(snap, lang)
     return [table[record_id] for record_id in records["id"] if record_id in table]
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def initiatives_map(
+    snap: Snapshot, lang: str, categories: tuple[str, ...], nis_codes: tuple[str, ...], text: str
+) -> str:
+    """The map page's map as HTML: commune borders and the filtered initiatives, clustered.
+
+    Built once per snapshot, language and filter, then shared by every session: a visit gets a
+    finished page instead of building a map of 10,000 initiatives again.
+    """
+    shown, _ = filtered(snap, list(categories), list(nis_codes), text)
+    m = maps.base_map(snap.config)
+    maps.add_commune_borders(m, layers(snap.config.data_dir).communes_web, lang)
+    maps.add_initiatives(m, markers(snap, shown, lang), lang, commune_names(lang))
+    return maps.page(m)
 
 
 def export_bytes(records: pd.DataFrame, fmt: export.Format) -> bytes:

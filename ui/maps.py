@@ -1,7 +1,9 @@
 """Folium maps that work offline: local Leaflet assets, borders as the base, fast clustered points.
 
-Every map is built on each run from cached data (a cached folium.Map breaks the second browser
-session) and shown with `show()`, which returns nothing to Python so panning never reruns.
+Every map is built from cached data (a cached folium.Map breaks the second browser session),
+rendered to a standalone page with `page()` (which a cache may keep) and shown with `show()` in
+an iframe: nothing goes back to Python, so panning never reruns. Maps that must answer clicks
+(the contribution pin) use streamlit-folium instead (ui/contribution.py).
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ import branca.element
 import folium
 import geopandas as gpd
 import pandas as pd
+import streamlit as st
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
-from streamlit_folium import st_folium
 
 from i18n import category_label, t
 from ingest.schema import CATEGORIES
@@ -38,16 +40,15 @@ LOCAL_ASSETS: dict[str, str | None] = {
     "awesome_markers_css": f"{VENDOR_URL}/leaflet.awesome-markers/leaflet.awesome-markers.css",
     "awesome_markers_font_css": f"{VENDOR_URL}/fontawesome-free/css/all.min.css",
     "awesome_rotate_css": None,  # rotated awesome-marker icons: unused
-    "markerclusterjs": f"{VENDOR_URL}/leaflet.markercluster/leaflet.markercluster.js",
-    "markerclustercss": f"{VENDOR_URL}/leaflet.markercluster/MarkerCluster.css",
-    "markerclusterdefaultcss": f"{VENDOR_URL}/leaflet.markercluster/MarkerCluster.Default.css",
+    "supercluster": f"{VENDOR_URL}/supercluster/supercluster.min.js",  # ours (ClusteredInitiatives)
 }
 ICON_ASSETS = frozenset(
     {"jquery", "bootstrap", "bootstrap_css", "awesome_markers", "awesome_markers_css", "awesome_markers_font_css"}
 )
 BRUSSELS = (50.8427, 4.3752)
 ZOOM_START = 11
-MAX_ZOOM = 18  # required by the cluster plugin when there is no tile layer
+MAX_ZOOM = 18  # without a tile layer Leaflet would have no maximum
+MIN_ZOOM = 9  # the whole region still fits; no need to zoom out to the world
 MAP_HEIGHT_PX = 560
 POPUP_DESCRIPTION_CHARS = 120  # a teaser: keeps 10,000 popups under 1.5 MB; the list shows more
 SEQUENTIAL_PALETTE = ("#d0d1e6", "#a6bddb", "#74a9cf", "#2b8cbe", "#045a8d")  # ColorBrewer PuBu
@@ -79,7 +80,8 @@ def localise_assets(m: folium.Map) -> None:
 
 def base_map(settings: Settings, location: tuple[float, float] = BRUSSELS, zoom: int = ZOOM_START) -> folium.Map:
     """A map with the configured basemap, or none when `settings.tiles_url` is empty."""
-    m = folium.Map(location=location, zoom_start=zoom, tiles=None, control_scale=True, maxZoom=MAX_ZOOM)
+    options = {"minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM}
+    m = folium.Map(location=location, zoom_start=zoom, tiles=None, control_scale=True, **options)
     if settings.tiles_url:
         folium.TileLayer(settings.tiles_url, attr=settings.tiles_attribution, max_zoom=MAX_ZOOM).add_to(m)
     return m
@@ -138,25 +140,47 @@ def marker_rows(records: pd.DataFrame, commune_names: dict[str, str]) -> dict[st
 
 
 class ClusteredInitiatives(JSCSSMixin, MacroElement):
-    """Initiatives as one Leaflet.markercluster layer, built in the browser from compact rows.
+    """Initiatives as one clustered layer, built in the browser from compact rows.
 
-    Why not folium's FastMarkerCluster: it checks every row in Python and adds markers one by
-    one in the browser. Here the rows travel gzip-compressed (base64) and are decompressed by
-    the browser's DecompressionStream, then added in one `addLayers` call: at 10,000 initiatives
-    that is about a quarter of the payload and a fraction of the time. Every text in the rows is
-    already HTML-escaped; the lookup tables hold our own labels, JSON-encoded.
+    Why not folium's MarkerCluster or FastMarkerCluster (Leaflet.markercluster): it makes a
+    Leaflet marker for every initiative and clusters them at every zoom level before the first
+    cluster shows, about half a second at 10,000 initiatives on a modest machine. Here the rows
+    travel gzip-compressed (base64, decoded and decompressed natively by the browser), are
+    indexed once by Supercluster (a k-d tree per zoom level, a few tens of milliseconds), and only
+    what the view shows becomes markers, redrawn after each move (markers still in view are kept,
+    so an open popup stays open). A cluster opens by zooming in; initiatives at one place, which
+    no zoom separates, open as one popup listing them all. Every text in the rows is already
+    HTML-escaped; the lookup tables hold our own labels, JSON-encoded.
     """
 
     _template = Template(
         """
+        {% macro header(this, kwargs) %}
+        <style>
+            .bim-cluster { border-radius: 50%; background: rgba(43, 140, 190, 0.35); }
+            .bim-cluster div { box-sizing: border-box; height: 100%; border: 5px solid transparent;
+                border-radius: 50%; background: rgba(4, 90, 141, 0.9) padding-box; color: #fff;
+                font: bold 12px/1 sans-serif; display: flex; align-items: center; justify-content: center; }
+        </style>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
+            var map = {{ this._parent.get_name() }};
             var categories = {{ this.categories }};
             var communes = {{ this.communes }};
             var websiteLabel = {{ this.website_label }};
-            var cluster = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false});
-            cluster.addTo({{ this._parent.get_name() }});
-            function popup(row, category) {
+            var clusterTitle = {{ this.cluster_title }};
+            var shown = L.layerGroup().addTo(map);
+            var index = new Supercluster({radius: 60, minZoom: map.getMinZoom(), maxZoom: map.getMaxZoom()});
+            var rows = [];
+            var drawn = {};
+            var icons = categories.map(function (category) {
+                return L.divIcon({className: "bim-marker", iconSize: [14, 14],
+                    html: '<span style="display:block;width:14px;height:14px;border-radius:50%;'
+                        + 'border:2px solid #fff;box-shadow:0 0 2px #000;background:' + category[1] + '"></span>'});
+            });
+            function popupHtml(i) {
+                var row = rows[i], category = categories[row[2]];
                 var parts = ['<strong>' + row[4] + '</strong>',
                     '<span style="color:' + category[1] + '">&#9679;</span> ' + category[0]];
                 if (row[3] >= 0) parts.push(communes[row[3]]);
@@ -166,19 +190,56 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
                     + websiteLabel + '</a>');
                 return '<div class="bim-popup">' + parts.join('<br>') + '</div>';
             }
-            function marker(row) {
-                var category = categories[row[2]];
-                var icon = L.divIcon({className: "bim-marker", iconSize: [14, 14],
-                    html: '<span style="display:block;width:14px;height:14px;border-radius:50%;'
-                        + 'border:2px solid #fff;box-shadow:0 0 2px #000;background:' + category[1] + '"></span>'});
-                var point = L.marker([row[0], row[1]], {icon: icon});
-                point.bindPopup(function () { return popup(row, category); }, {maxWidth: 320});
-                return point;
+            function pointMarker(i, latlng) {
+                var marker = L.marker(latlng, {icon: icons[rows[i][2]]});
+                marker.bindPopup(function () { return popupHtml(i); }, {maxWidth: 320});
+                return marker;
             }
-            var bytes = Uint8Array.from(atob("{{ this.payload }}"), function (c) { return c.charCodeAt(0); });
-            var rows = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-            new Response(rows).json().then(function (data) { cluster.addLayers(data.map(marker)); });
-            return cluster;
+            function clusterMarker(id, count, latlng) {
+                var size = count < 10 ? 32 : count < 100 ? 40 : 48;
+                var icon = L.divIcon({className: "bim-cluster", iconSize: [size, size],
+                    html: "<div>" + count + "</div>"});
+                var marker = L.marker(latlng, {icon: icon, title: clusterTitle.replace("{n}", count)});
+                marker.on("click", function () {
+                    var zoom = index.getClusterExpansionZoom(id);
+                    if (zoom <= map.getMaxZoom()) {
+                        map.setView(latlng, zoom);
+                        return;
+                    }
+                    var here = index.getLeaves(id, Infinity).map(function (leaf) {
+                        return popupHtml(leaf.properties.i);
+                    });
+                    marker.bindPopup(here.join("<hr>"), {maxWidth: 320, maxHeight: 320}).openPopup();
+                });
+                return marker;
+            }
+            function draw() {
+                var view = map.getBounds().pad(0.2), next = {};
+                var bbox = [view.getWest(), view.getSouth(), view.getEast(), view.getNorth()];
+                index.getClusters(bbox, map.getZoom()).forEach(function (feature) {
+                    var p = feature.properties, lonlat = feature.geometry.coordinates, latlng = [lonlat[1], lonlat[0]];
+                    var key = p.cluster ? "c" + p.cluster_id : "p" + p.i;
+                    next[key] = drawn[key] || (p.cluster ? clusterMarker(p.cluster_id, p.point_count, latlng)
+                        : pointMarker(p.i, latlng));
+                });
+                Object.keys(drawn).forEach(function (key) { if (!next[key]) shown.removeLayer(drawn[key]); });
+                Object.keys(next).forEach(function (key) { if (!drawn[key]) shown.addLayer(next[key]); });
+                drawn = next;
+            }
+            fetch("data:application/octet-stream;base64,{{ this.payload }}")
+                .then(function (response) {
+                    return new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).json();
+                })
+                .then(function (data) {
+                    rows = data;
+                    index.load(rows.map(function (row, i) {
+                        var point = {type: "Point", coordinates: [row[1], row[0]]};
+                        return {type: "Feature", properties: {i: i}, geometry: point};
+                    }));
+                    draw();
+                    map.on("moveend", draw);
+                });
+            return {popupHtml: popupHtml, size: function () { return rows.length; }};
         })();
         {% endmacro %}
         """
@@ -187,14 +248,15 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
     def __init__(self, rows: list[list], lang: str, commune_names: dict[str, str]) -> None:
         super().__init__()
         self._name = "ClusteredInitiatives"
-        self.default_js = [("markerclusterjs", LOCAL_ASSETS["markerclusterjs"])]
-        self.default_css = [(name, LOCAL_ASSETS[name]) for name in ("markerclustercss", "markerclusterdefaultcss")]
+        self.default_js = [("supercluster", LOCAL_ASSETS["supercluster"])]
+        self.default_css = []
         compact = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         self.payload = base64.b64encode(gzip.compress(compact, compresslevel=6, mtime=0)).decode("ascii")
         categories = [[safe.text(category_label(key, lang)), c.colour] for key, c in CATEGORIES.items()]
         self.categories = _script_json(categories)
         self.communes = _script_json([safe.text(name) for name in commune_names.values()])
         self.website_label = _script_json(safe.text(t("map.popup_website", lang)))
+        self.cluster_title = _script_json(t("map.cluster_title", lang))
 
 
 def _script_json(value: object) -> str:
@@ -238,10 +300,15 @@ def add_sectors(
     ).add_to(m)
 
 
-def show(m: folium.Map, key: str, height: int = MAP_HEIGHT_PX) -> None:
-    """Render the map with local assets; nothing is sent back, so panning and zooming do not rerun."""
+def page(m: folium.Map) -> str:
+    """The map as a standalone HTML page that loads only the app's local assets."""
     localise_assets(m)
-    st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
+    return m.get_root().render()
+
+
+def show(page_html: str, title: str, height: int = MAP_HEIGHT_PX) -> None:
+    """Show a map page (see `page`) in an iframe named `title` for screen readers."""
+    st.iframe(page_html, height=height, alt=title)
 
 
 def class_colours(values: pd.Series) -> tuple[pd.Series, list[tuple[str, float, float]]]:
