@@ -3,9 +3,13 @@
 Run: `.venv/bin/python benchmarks/app.py [--initiatives N]` (after `make reference` and `make assets`).
 It copies the built reference data into a temporary folder, fills a store there with N synthetic
 initiatives, starts the real app (tiles off) and prints:
-- time from navigation until the first cluster is visible (headless chromium; first visit to a
-  fresh server, then the median of 3 warm visits), and until the page title shows (Streamlit's
-  own start, the floor under any map);
+- time from navigation until the first cluster is visible (headless chromium), measured in the
+  page: from the navigation start (`performance.timeOrigin`) until the first cluster element is
+  in the map frame and painted (two animation frames later), and Playwright's own sighting
+  (which adds its polling delay). Visits: the very first one to a fresh server; first visits of
+  new browsers (empty browser cache: Streamlit's ~60 JavaScript files come from the server)
+  and returning visits (browser cache warm), median of 5 each. The page title's time is
+  Streamlit's own start, the floor under any map;
 - the map payload: the largest websocket message of the page load (the map element) and all
   websocket bytes received;
 - the rerun time after a filter change, server time (AppTest running the page script: pick one
@@ -27,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import BrowserContext, Page, sync_playwright
 from streamlit.testing.v1 import AppTest
 
 import settings
@@ -37,6 +41,7 @@ from tests.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
 from tests.sample_initiatives import app_environment, fill_store, sample_records
 
 TARGETS = {"first_cluster_s": 2.0, "payload_mb": 1.5, "rerun_s": 0.5}
+VISITS = 5
 
 
 def prepare(folder: Path, n: int) -> settings.Settings:
@@ -48,17 +53,59 @@ def prepare(folder: Path, n: int) -> settings.Settings:
     return fill_store(config, sample_records(n, join), folder)
 
 
-def first_cluster(page: Page, url: str) -> tuple[float, float, int, int]:
-    """Seconds from navigation to the page title and to the first visible cluster; largest and
-    total websocket bytes received."""
+# In every frame: when the page title and the first cluster appear, painted (epoch milliseconds).
+MARKS = """
+(() => {
+    const marks = window.bimMarks = {};
+    const painted = name => requestAnimationFrame(() => requestAnimationFrame(() => {
+        marks[name] = performance.timeOrigin + performance.now();
+    }));
+    const seen = new Set();
+    new MutationObserver(() => {
+        for (const [name, selector] of [["title", "h1"], ["cluster", ".bim-cluster"]]) {
+            if (!seen.has(name) && document.querySelector(selector)) { seen.add(name); painted(name); }
+        }
+    }).observe(document, {childList: true, subtree: true});
+})();
+"""
+
+
+@dataclasses.dataclass
+class Visit:
+    title_s: float  # navigation start -> page title painted
+    cluster_s: float  # navigation start -> first cluster painted in the map frame
+    seen_s: float  # goto -> Playwright sees the cluster visible
+    largest_message: int  # bytes of the largest websocket message (the map)
+    websocket_bytes: int
+
+
+def visit(page: Page, url: str) -> Visit:
+    """One visit of the map page, until the first cluster is visible."""
     frames: list[int] = []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(len(payload))))
+    page.add_init_script(MARKS)
     start = time.perf_counter()
     page.goto(f"{url}/?lang=en")
-    page.locator("h1").first.wait_for(timeout=60_000)
-    title = time.perf_counter() - start
-    page.frame_locator("iframe").first.locator(".marker-cluster").first.wait_for(state="visible", timeout=60_000)
-    return title, time.perf_counter() - start, max(frames, default=0), sum(frames)
+    page.frame_locator("iframe").first.locator(".bim-cluster").first.wait_for(state="visible", timeout=60_000)
+    seen = time.perf_counter() - start
+    page.wait_for_timeout(100)  # the two animation frames of the paint mark
+    origin = page.evaluate("performance.timeOrigin")
+    marks = {name: at for frame in page.frames for name, at in frame.evaluate("window.bimMarks || {}").items()}
+    marks = {name: (at - origin) / 1000 for name, at in marks.items()}
+    return Visit(marks["title"], marks["cluster"], seen, max(frames, default=0), sum(frames))
+
+
+def visit_once(context: BrowserContext, url: str) -> Visit:
+    """A visit in a new tab of `context`, closed afterwards (a tab left open behind would be throttled)."""
+    page = context.new_page()
+    try:
+        return visit(page, url)
+    finally:
+        page.close()
+
+
+def median_visit(visits: list[Visit]) -> Visit:
+    return Visit(*(statistics.median(getattr(v, f.name) for v in visits) for f in dataclasses.fields(Visit)))
 
 
 def browser_filter_round_trip(page: Page) -> float:
@@ -102,24 +149,29 @@ def main() -> None:
         config = prepare(Path(folder), args.initiatives)
         with running_app(app_environment(config), Path(folder) / "streamlit.log") as url, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            _, cold, largest, total = first_cluster(page, url)
-            titles, warm = [], []
-            for _ in range(3):
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                title, seconds, largest, total = first_cluster(page, url)
-                titles.append(title)
-                warm.append(seconds)
+            viewport = {"width": 1400, "height": 1000}
+            fresh_server = visit_once(browser.new_context(viewport=viewport), url)
+            first = median_visit([visit_once(browser.new_context(viewport=viewport), url) for _ in range(VISITS)])
+            returning_browser = browser.new_context(viewport=viewport)
+            returning = median_visit([visit_once(returning_browser, url) for _ in range(1 + VISITS)][1:])
+            page = returning_browser.new_page()
+            page.goto(f"{url}/?lang=en")
             round_trip = browser_filter_round_trip(page)
             browser.close()
         rerun = server_rerun(config)
 
-    warm_s = statistics.median(warm)
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    target = TARGETS["first_cluster_s"]
     print(f"initiatives: {args.initiatives:,}; machine load average (1, 5, 15 min): {load} on {os.cpu_count()} CPUs")
-    print(f"first cluster visible: {warm_s:.2f} s (median of 3 visits; first visit to a fresh server {cold:.2f} s)")
-    print(f"  of which Streamlit's page start (title visible): {statistics.median(titles):.2f} s")
-    print(f"  target < {TARGETS['first_cluster_s']} s: {'OK' if warm_s < TARGETS['first_cluster_s'] else 'MISSED'}")
+    print("first cluster visible, from navigation start (median of 5; page title = Streamlit's own start):")
+    for label, v in (("returning visit (browser cache warm)", returning), ("first visit (empty browser cache)", first)):
+        verdict = "OK" if v.cluster_s < target else "MISSED"
+        print(
+            f"  {label}: {v.cluster_s:.2f} s — target < {target} s: {verdict}"
+            f" (page title {v.title_s:.2f} s; seen by Playwright {v.seen_s:.2f} s)"
+        )
+    print(f"  very first visit to a fresh server (caches empty): {fresh_server.cluster_s:.2f} s")
+    largest, total = returning.largest_message, returning.websocket_bytes
     print(f"map payload (largest websocket message): {largest / 1e6:.2f} MB; all websocket bytes {total / 1e6:.2f} MB")
     print(f"  target < {TARGETS['payload_mb']} MB: {'OK' if largest / 1e6 < TARGETS['payload_mb'] else 'MISSED'}")
     print(f"filter rerun, server time: {rerun:.3f} s (median of 5); browser round trip {round_trip:.2f} s")
