@@ -81,8 +81,9 @@ FIND_INJECTED = """() => {
     return found;
 }"""
 # Puts every initiative's popup content into the page the way Leaflet does (innerHTML), so handlers would fire now.
-OPEN_EVERY_POPUP = """() => {
+OPEN_EVERY_POPUP = """async () => {
     const layer = Object.values(window).find(value => value && typeof value.popupHtml === 'function');
+    await layer.ready;
     const box = document.createElement('div');
     box.className = 'bim-popup-check';
     document.body.appendChild(box);

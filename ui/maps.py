@@ -145,12 +145,13 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
     Why not folium's MarkerCluster or FastMarkerCluster (Leaflet.markercluster): it makes a
     Leaflet marker for every initiative and clusters them at every zoom level before the first
     cluster shows, about half a second at 10,000 initiatives on a modest machine. Here the rows
-    travel gzip-compressed (base64, decoded and decompressed natively by the browser), are
-    indexed once by Supercluster (a k-d tree per zoom level, a few tens of milliseconds), and only
-    what the view shows becomes markers, redrawn after each move (markers still in view are kept,
-    so an open popup stays open). A cluster opens by zooming in; initiatives at one place, which
-    no zoom separates, open as one popup listing them all. Every text in the rows is already
-    HTML-escaped; the lookup tables hold our own labels, JSON-encoded.
+    travel gzip-compressed in two parts (base64, decoded and decompressed natively by the
+    browser): the points (position, category) first, indexed once by Supercluster (a k-d tree per
+    zoom level, a few tens of milliseconds), then the popup texts, which only an opened popup
+    needs. Only what the view shows becomes markers, redrawn after each move (markers still in
+    view are kept, so an open popup stays open). A cluster opens by zooming in; initiatives at one
+    place, which no zoom separates, open as one popup listing them all. Every text in the rows is
+    already HTML-escaped; the lookup tables hold our own labels, JSON-encoded.
     """
 
     _template = Template(
@@ -172,27 +173,36 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
             var clusterTitle = {{ this.cluster_title }};
             var shown = L.layerGroup().addTo(map);
             var index = new Supercluster({radius: 60, minZoom: map.getMinZoom(), maxZoom: map.getMaxZoom()});
-            var rows = [];
+            var points = [], texts = [];
             var drawn = {};
             var icons = categories.map(function (category) {
                 return L.divIcon({className: "bim-marker", iconSize: [14, 14],
                     html: '<span style="display:block;width:14px;height:14px;border-radius:50%;'
                         + 'border:2px solid #fff;box-shadow:0 0 2px #000;background:' + category[1] + '"></span>'});
             });
+            function decoded(payload) {
+                return fetch("data:application/octet-stream;base64," + payload).then(function (response) {
+                    return new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).json();
+                });
+            }
             function popupHtml(i) {
-                var row = rows[i], category = categories[row[2]];
-                var parts = ['<strong>' + row[4] + '</strong>',
+                var text = texts[i], category = categories[points[i][2]];
+                var parts = ['<strong>' + text[1] + '</strong>',
                     '<span style="color:' + category[1] + '">&#9679;</span> ' + category[0]];
-                if (row[3] >= 0) parts.push(communes[row[3]]);
-                if (row[7]) parts.push('<em>' + row[7] + '</em>');
-                if (row[5]) parts.push(row[5]);
-                if (row[6]) parts.push('<a href="' + row[6] + '" target="_blank" rel="noopener noreferrer">'
+                if (text[0] >= 0) parts.push(communes[text[0]]);
+                if (text[4]) parts.push('<em>' + text[4] + '</em>');
+                if (text[2]) parts.push(text[2]);
+                if (text[3]) parts.push('<a href="' + text[3] + '" target="_blank" rel="noopener noreferrer">'
                     + websiteLabel + '</a>');
                 return '<div class="bim-popup">' + parts.join('<br>') + '</div>';
             }
             function pointMarker(i, latlng) {
-                var marker = L.marker(latlng, {icon: icons[rows[i][2]]});
-                marker.bindPopup(function () { return popupHtml(i); }, {maxWidth: 320});
+                var marker = L.marker(latlng, {icon: icons[points[i][2]]});
+                marker.bindPopup(function () {
+                    if (texts.length) return popupHtml(i);
+                    ready.then(function () { marker.setPopupContent(popupHtml(i)); });
+                    return "…";
+                }, {maxWidth: 320});
                 return marker;
             }
             function clusterMarker(id, count, latlng) {
@@ -206,10 +216,12 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
                         map.setView(latlng, zoom);
                         return;
                     }
-                    var here = index.getLeaves(id, Infinity).map(function (leaf) {
-                        return popupHtml(leaf.properties.i);
+                    ready.then(function () {
+                        var here = index.getLeaves(id, Infinity).map(function (leaf) {
+                            return popupHtml(leaf.properties.i);
+                        });
+                        marker.bindPopup(here.join("<hr>"), {maxWidth: 320, maxHeight: 320}).openPopup();
                     });
-                    marker.bindPopup(here.join("<hr>"), {maxWidth: 320, maxHeight: 320}).openPopup();
                 });
                 return marker;
             }
@@ -226,20 +238,17 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
                 Object.keys(next).forEach(function (key) { if (!drawn[key]) shown.addLayer(next[key]); });
                 drawn = next;
             }
-            fetch("data:application/octet-stream;base64,{{ this.payload }}")
-                .then(function (response) {
-                    return new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).json();
-                })
-                .then(function (data) {
-                    rows = data;
-                    index.load(rows.map(function (row, i) {
-                        var point = {type: "Point", coordinates: [row[1], row[0]]};
-                        return {type: "Feature", properties: {i: i}, geometry: point};
-                    }));
-                    draw();
-                    map.on("moveend", draw);
-                });
-            return {popupHtml: popupHtml, size: function () { return rows.length; }};
+            var ready = decoded("{{ this.points }}").then(function (data) {
+                points = data;
+                index.load(points.map(function (point, i) {
+                    var where = {type: "Point", coordinates: [point[1], point[0]]};
+                    return {type: "Feature", properties: {i: i}, geometry: where};
+                }));
+                draw();
+                map.on("moveend", draw);
+                return decoded("{{ this.texts }}");
+            }).then(function (data) { texts = data; });
+            return {ready: ready, popupHtml: popupHtml, size: function () { return points.length; }};
         })();
         {% endmacro %}
         """
@@ -250,13 +259,19 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
         self._name = "ClusteredInitiatives"
         self.default_js = [("supercluster", LOCAL_ASSETS["supercluster"])]
         self.default_css = []
-        compact = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        self.payload = base64.b64encode(gzip.compress(compact, compresslevel=6, mtime=0)).decode("ascii")
+        self.points = _packed([row[:3] for row in rows])
+        self.texts = _packed([row[3:] for row in rows])
         categories = [[safe.text(category_label(key, lang)), c.colour] for key, c in CATEGORIES.items()]
         self.categories = _script_json(categories)
         self.communes = _script_json([safe.text(name) for name in commune_names.values()])
         self.website_label = _script_json(safe.text(t("map.popup_website", lang)))
         self.cluster_title = _script_json(t("map.cluster_title", lang))
+
+
+def _packed(value: object) -> str:
+    """`value` as gzip-compressed JSON in base64, for the browser's DecompressionStream."""
+    compact = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(gzip.compress(compact, compresslevel=6, mtime=0)).decode("ascii")
 
 
 def _script_json(value: object) -> str:
