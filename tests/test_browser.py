@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 import settings
+from geo import reference
 from geo.join import BoundaryJoin
 from tests.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
 from tests.sample_initiatives import app_environment, fill_store, sample_records
@@ -108,12 +109,17 @@ def _choose_category(page: Page, label: str) -> None:
     page.keyboard.press("Escape")
 
 
-def test_map_shows_clusters_and_commune_borders(page: Page, app_url: str) -> None:
+def test_map_shows_clusters_borders_and_attribution(
+    page: Page, app_url: str, built_reference: reference.Reference
+) -> None:
     page.goto(f"{app_url}/?lang=fr")
     _wait_map_ready(page)
     assert _map(page).locator(".bim-cluster").count() > 0
     assert _map(page).locator("path.leaflet-interactive").count() == 19
     assert _count(page, "initiatives affichées") == TOTAL
+    for line in built_reference.metadata["attribution"]:  # the lines the data licences require
+        expect(page.get_by_text(line, exact=False).first).to_be_visible()
+    expect(page.get_by_text("les contributeurs d'OpenStreetMap").first).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "map.png", full_page=True)
 
