@@ -58,6 +58,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "website": ("website", "site", "site web", "site internet", "url", "web", "webstek", "contact website"),
     "image_url": ("image url", "image", "photo", "picture", "afbeelding", "foto"),
     "story": ("story", "histoire", "recit", "verhaal"),
+    # Our exports carry these per row, so an export of several sources re-imports onto the same ids.
+    "source_name": ("source name",),
+    "licence": ("licence", "license", "licentie"),
     "contact": ("contact", "email", "e mail", "mail", "courriel", "contact email", "telephone", "telefoon",
                 "phone"),
 }  # fmt: skip

@@ -86,6 +86,8 @@ class Validated:
 def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
     """Check and normalise every row of `raw`; `id`, the join codes and the times are left empty.
 
+    `source_name` and `licence` apply to rows that do not name their own (our exports do).
+
     Rows with coordinates are `published` with `geocode_source` "file", precision "given" and
     score 100; rows without are `pending` / "not geocoded" (precision "none") for a geocoder to
     place later. Field problems (bad website, e-mail, number; too long) drop that value only and
@@ -148,10 +150,10 @@ def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
             "contact": table["contact"],
             "status": pd.Series(status, dtype=object),
             "status_reason": problems.reasons(),
-            "source_name": source_name,
+            "source_name": table["source_name"].where(table["source_name"].notna(), source_name),
             "source_row": table["source_row"].astype("int64"),
             "source_key": source_key,
-            "licence": licence or None,
+            "licence": table["licence"].where(table["licence"].notna(), licence or None),
         }
     )
     for column in RECORD_COLUMNS:  # text as Python str or None, numbers as floats (NaN) and ints

@@ -95,6 +95,23 @@ def test_round_trip_through_geojson_changes_nothing(
     pd.testing.assert_frame_equal(snapshot(store_settings), before)
 
 
+@pytest.mark.parametrize("fmt", ["geojson", "csv"])
+def test_an_export_of_several_sources_reimports_onto_the_same_records(
+    store_settings: settings.Settings, sample: Path, tmp_path: Path, fmt: str
+) -> None:
+    import_file(sample, store_settings, source_name="assoc", licence="CC0-1.0")
+    other = write_csv(tmp_path / "commune.csv", [row.replace(";", " (commune);", 1) for row in ROWS[:3]])
+    import_file(other, store_settings, source_name="commune", licence="CC-BY-4.0")
+    before = snapshot(store_settings)
+    with open_store(store_settings) as store:
+        published = store.read()
+    assert set(published["source_name"]) == {"assoc", "commune"}
+    export(published, fmt, tmp_path / f"everything.{fmt}")
+    report = import_file(tmp_path / f"everything.{fmt}", store_settings)  # the file name is a third source name
+    assert (report.new, report.updated, report.unchanged) == (0, 0, len(published))
+    pd.testing.assert_frame_equal(snapshot(store_settings), before)
+
+
 def test_dry_run_writes_nothing(store_settings: settings.Settings, sample: Path) -> None:
     report = import_file(sample, store_settings, dry_run=True)
     assert report.new == 6
