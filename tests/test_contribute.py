@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
+import pty
+import select
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -198,6 +202,46 @@ def test_hash_password_reads_stdin_when_piped_and_prints_a_usable_hash() -> None
         check=True,
     )
     assert verify_password("a long moderator password", done.stdout.strip())
+
+
+def _in_a_terminal(answers: list[str]) -> tuple[int, str]:
+    """Run `python -m ingest hash-password` on a pseudo-terminal, typing each answer after a prompt."""
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: its controlling terminal is the pty, as in a real session
+        os.chdir(settings.PROJECT_DIR)
+        os.execv(sys.executable, [sys.executable, "-m", "ingest", "hash-password"])
+    output, pending = b"", list(answers)
+    while True:
+        ready, _, _ = select.select([terminal], [], [], 30)
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+            raise AssertionError(f"no answer from hash-password; so far: {output!r}")
+        try:
+            chunk = os.read(terminal, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+        if pending and output.endswith(b": "):  # a prompt, waiting on its line
+            os.write(terminal, pending.pop(0).encode() + b"\n")
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), output.decode()
+
+
+def test_hash_password_asks_twice_in_a_terminal_without_echo() -> None:
+    code, output = _in_a_terminal(["a long moderator password", "a long moderator password"])
+    assert code == 0
+    assert "Moderator password:" in output and "Same password again:" in output
+    assert "a long moderator password" not in output  # not echoed
+    assert verify_password("a long moderator password", output.strip().splitlines()[-1].strip())
+
+
+def test_hash_password_refuses_two_different_passwords_in_a_terminal() -> None:
+    code, output = _in_a_terminal(["a long moderator password", "another password"])
+    assert code != 0
+    assert "the two passwords differ" in output
+    assert "scrypt" not in output
 
 
 def test_a_version_1_store_gains_image_story_and_revision_when_opened(tmp_path: Path) -> None:
