@@ -102,16 +102,18 @@ HOSTILE_RECORD = {
     "locality": "Bruxelles",
     "website": "javascript:alert(1)",
     "description": "<script>alert(1)</script>",
+    "story": "<img src=x onerror=alert(1)>",
+    "image_url": "data:text/html,<script>alert(1)</script>",
 }
 
 
 def test_marker_rows_escape_every_text_and_drop_unsafe_links() -> None:
     rows = maps.marker_rows(pd.DataFrame([HOSTILE_RECORD]), commune_names("fr"))
-    lat, lon, category, commune, name, address, website, description = rows["r1"]
+    lat, lon, category, commune, name, address, website, description, story, picture = rows["r1"]
     assert (lat, lon, category, commune) == (50.85, 4.35, list(CATEGORIES).index("library"), 3)
     assert name == "&lt;b&gt;x&lt;/b&gt;"
-    assert "<" not in address and "<" not in description
-    assert website == ""
+    assert "<" not in address and "<" not in description and "<" not in story
+    assert website == picture == ""
 
 
 def test_records_without_coordinates_get_no_marker() -> None:

@@ -249,6 +249,7 @@ def test_a_submission_is_hidden_until_a_moderator_approves_it(page: Page, app: t
     frame.locator(".bim-marker, .bim-cluster").first.wait_for()
     opened, text = frame.evaluate(OPEN_EVERY_POPUP)
     assert opened >= 1 and name in text and "City of Brussels" in text
+    assert "Des tomates en plein centre-ville." in text  # the story shows in the popup too
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "contribution-approved.png", full_page=True)
 

@@ -100,7 +100,8 @@ def add_commune_borders(m: folium.Map, communes: gpd.GeoDataFrame, lang: str) ->
 
 def marker_rows(records: pd.DataFrame, commune_names: dict[str, str]) -> dict[str, list]:
     """Record id -> compact marker row (placed records only): lat, lon, category index, commune
-    index, then the escaped name, address, website (http(s) only) and description of the popup."""
+    index, then the escaped name, address, website (http(s) only), description, and the story and
+    picture link (http(s) only) of a contributed initiative, for the popup."""
     placed = records[records["lat"].notna() & records["lon"].notna()]
     category_index = {key: i for i, key in enumerate(CATEGORIES)}
     commune_index = {code: i for i, code in enumerate(commune_names)}
@@ -123,8 +124,10 @@ def marker_rows(records: pd.DataFrame, commune_names: dict[str, str]) -> dict[st
             safe.text(where),
             safe.link_attribute(website),
             safe.text(description, POPUP_DESCRIPTION_CHARS),
+            safe.text(story, POPUP_DESCRIPTION_CHARS),
+            safe.link_attribute(picture),
         ]
-        for record_id, lat, lon, category, nis, name, where, website, description in zip(
+        for record_id, lat, lon, category, nis, name, where, website, description, story, picture in zip(
             placed["id"],
             placed["lat"],
             placed["lon"],
@@ -134,6 +137,8 @@ def marker_rows(records: pd.DataFrame, commune_names: dict[str, str]) -> dict[st
             address,
             placed["website"],
             placed["description"],
+            placed["story"],
+            placed["image_url"],
             strict=True,
         )
     }
@@ -170,6 +175,7 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
             var categories = {{ this.categories }};
             var communes = {{ this.communes }};
             var websiteLabel = {{ this.website_label }};
+            var pictureLabel = {{ this.picture_label }};
             var clusterTitle = {{ this.cluster_title }};
             var shown = L.layerGroup().addTo(map);
             var index = new Supercluster({radius: 60, minZoom: map.getMinZoom(), maxZoom: map.getMaxZoom()});
@@ -192,8 +198,11 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
                 if (text[0] >= 0) parts.push(communes[text[0]]);
                 if (text[4]) parts.push('<em>' + text[4] + '</em>');
                 if (text[2]) parts.push(text[2]);
+                if (text[5]) parts.push('<em>' + text[5] + '</em>');
                 if (text[3]) parts.push('<a href="' + text[3] + '" target="_blank" rel="noopener noreferrer">'
                     + websiteLabel + '</a>');
+                if (text[6]) parts.push('<a href="' + text[6] + '" target="_blank" rel="noopener noreferrer">'
+                    + pictureLabel + '</a>');
                 return '<div class="bim-popup">' + parts.join('<br>') + '</div>';
             }
             function pointMarker(i, latlng) {
@@ -265,6 +274,7 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
         self.categories = _script_json(categories)
         self.communes = _script_json([safe.text(name) for name in commune_names.values()])
         self.website_label = _script_json(safe.text(t("map.popup_website", lang)))
+        self.picture_label = _script_json(safe.text(t("contribute.picture", lang)))
         self.cluster_title = _script_json(t("map.cluster_title", lang))
 
 
