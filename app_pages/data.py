@@ -26,15 +26,7 @@ except BimError as exc:
 attribution = layers.reference.metadata.get("attribution", [])
 
 st.subheader(t("data.initiatives_title", lang, n=number(len(records), lang)))
-for column, fmt in zip(st.columns(3), export.FORMATS, strict=True):
-    column.download_button(
-        t(f"download.{fmt}", lang),
-        data=lambda fmt=fmt: data.export_bytes(records, fmt),
-        file_name=f"initiatives.{fmt}",
-        mime=data.MIME_TYPES[fmt],
-        on_click="ignore",
-        key=f"all_{fmt}",
-    )
+data.initiatives_download_buttons(records, lang, key="all")
 st.caption(t("data.initiatives_note", lang))
 licences = export.licences(records)
 if licences:

@@ -100,13 +100,4 @@ else:
     st.info(t("map.list_empty", lang))
 
 st.subheader(t("download.title_filtered", lang))
-columns = st.columns(3)
-for column, fmt in zip(columns, ("geojson", "csv", "gpkg"), strict=True):
-    column.download_button(
-        t(f"download.{fmt}", lang),
-        data=lambda fmt=fmt: data.export_bytes(shown, fmt),
-        file_name=f"initiatives.{fmt}",
-        mime=data.MIME_TYPES[fmt],
-        on_click="ignore",
-        key=f"download_{fmt}",
-    )
+data.initiatives_download_buttons(shown, lang, key="download")

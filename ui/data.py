@@ -158,6 +158,19 @@ def export_bytes(records: pd.DataFrame, fmt: export.Format) -> bytes:
         return path.read_bytes()
 
 
+def initiatives_download_buttons(records: pd.DataFrame, lang: str, key: str) -> None:
+    """`records` as GeoJSON, CSV and GeoPackage, side by side (each built only when clicked)."""
+    for column, fmt in zip(st.columns(len(export.FORMATS)), export.FORMATS, strict=True):
+        column.download_button(
+            t(f"download.{fmt}", lang),
+            data=lambda fmt=fmt: export_bytes(records, fmt),
+            file_name=f"initiatives.{fmt}",
+            mime=MIME_TYPES[fmt],
+            on_click="ignore",
+            key=f"{key}_{fmt}",
+        )
+
+
 def statistics_download_buttons(stats: gpd.GeoDataFrame, attribution: list[str], lang: str) -> None:
     """The per-commune statistics as CSV and GeoJSON polygons, side by side (built only when clicked)."""
     left, right = st.columns(2)
