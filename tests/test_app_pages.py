@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -23,14 +23,23 @@ def app_settings(
 
 
 @pytest.fixture
-def coverage_page(app_settings: settings.Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+def open_page(app_settings: settings.Settings, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, str], AppTest]:
+    """Run the app over the sample store, in `lang`, on the page at `path`."""
     for name, value in app_environment(app_settings).items():
         monkeypatch.setenv(name, value)
-    app = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
-    app.query_params["lang"] = "en"
-    app.run()
-    app.switch_page("app_pages/coverage.py").run()
-    yield app
+
+    def open_(path: str, lang: str) -> AppTest:
+        app = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
+        app.query_params["lang"] = lang
+        app.run()
+        return app.switch_page(path).run()
+
+    return open_
+
+
+@pytest.fixture
+def coverage_page(open_page: Callable[[str, str], AppTest]) -> AppTest:
+    return open_page("app_pages/coverage.py", "en")
 
 
 def test_coverage_page_shows_the_19_communes_without_error(coverage_page: AppTest) -> None:
@@ -66,33 +75,19 @@ def test_coverage_page_states_its_method(coverage_page: AppTest) -> None:
     assert "EPSG:31370" in method and "spread evenly over its area" in method
 
 
-def test_coverage_page_speaks_dutch_from_the_url(app_settings: settings.Settings, monkeypatch) -> None:
-    for name, value in app_environment(app_settings).items():
-        monkeypatch.setenv(name, value)
-    app = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
-    app.query_params["lang"] = "nl"
-    app.run()
-    app.switch_page("app_pages/coverage.py").run()
+def test_coverage_page_speaks_dutch_from_the_url(open_page: Callable[[str, str], AppTest]) -> None:
+    app = open_page("app_pages/coverage.py", "nl")
     assert app.title[0].value == "Dekking van de 19 gemeenten"
     assert "Brussel" in set(app.dataframe[0].value["commune"])
 
 
 @pytest.mark.parametrize("page", ["app_pages/map.py", "app_pages/commune.py", "app_pages/data.py"])
-def test_every_page_runs_without_error(app_settings: settings.Settings, monkeypatch, page: str) -> None:
-    for name, value in app_environment(app_settings).items():
-        monkeypatch.setenv(name, value)
-    app = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
-    app.run()
-    app.switch_page(page).run()
-    assert not app.exception
+def test_every_page_runs_without_error(open_page: Callable[[str, str], AppTest], page: str) -> None:
+    assert not open_page(page, "fr").exception
 
 
-def test_map_search_ignores_accents_and_finds_category_labels(app_settings: settings.Settings, monkeypatch) -> None:
-    for name, value in app_environment(app_settings).items():
-        monkeypatch.setenv(name, value)
-    app = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
-    app.query_params["lang"] = "fr"
-    app.run()
+def test_map_search_ignores_accents_and_finds_category_labels(open_page: Callable[[str, str], AppTest]) -> None:
+    app = open_page("app_pages/map.py", "fr")
     app.text_input(key="map_text:fr").input("bibliotheque").run()
     assert not app.exception
     count = app.markdown[0].value
