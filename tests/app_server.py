@@ -39,12 +39,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(environment: dict[str, str], log_path: Path) -> Iterator[str]:
-    """`streamlit run app.py` with `environment` added; yields its URL once it answers."""
+def running_app(environment: dict[str, str], log_path: Path, script: str = "server.py") -> Iterator[str]:
+    """`streamlit run script` (the app as served, by default) with `environment` added, from the
+    project folder; yields its URL once it answers."""
     port = free_port()
     with log_path.open("w") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port)],
             cwd=settings.PROJECT_DIR,
             env={**os.environ, **environment},
             stdout=log,

@@ -9,7 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 import settings
 from geo.join import BoundaryJoin
+from i18n import LANGUAGES
 from tests.sample_initiatives import app_environment, fill_store, sample_records
+from ui import data, maps
 
 APP = settings.PROJECT_DIR / "app.py"
 APP_TIMEOUT_S = 60
@@ -95,3 +97,19 @@ def test_map_search_ignores_accents_and_finds_category_labels(open_page: Callabl
     shown = int(count.split("**")[1].replace("\u202f", ""))
     assert 0 < shown < 400
     assert app.query_params["q"] == "bibliotheque"
+
+
+def test_warming_fills_the_caches_a_first_map_visit_reads(
+    open_page: Callable[[str, str], AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """server.py warms the caches at start: the map page then shows its map without building one."""
+    data.initiatives_map.clear()  # what earlier tests built must not count
+    data.warm(settings.load())  # the settings the app reads (open_page set its environment)
+
+    def no_new_map(_map: object) -> str:
+        raise AssertionError("the map page built a map the warm-up should have built")
+
+    monkeypatch.setattr(maps, "page", no_new_map)
+    for lang in LANGUAGES:
+        app = open_page("app_pages/map.py", lang)
+        assert not app.exception, app.exception

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pandas as pd
 import pytest
@@ -35,17 +38,25 @@ BASE_PATH_PROBE = re.compile(r"/[a-z_]+/_stcore/(health|host-config)$")
 
 
 @pytest.fixture(scope="module")
+def app_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("browser-app") / "streamlit.log"
+
+
+@pytest.fixture(scope="module")
 def app_url(
-    built_settings: settings.Settings, boundary_join: BoundaryJoin, tmp_path_factory: pytest.TempPathFactory
+    built_settings: settings.Settings,
+    boundary_join: BoundaryJoin,
+    tmp_path_factory: pytest.TempPathFactory,
+    app_log: Path,
 ) -> Iterator[str]:
-    """A running app over a store of sample initiatives."""
+    """A running app (server.py) over a store of sample initiatives, logging to `app_log`."""
     if not (settings.PROJECT_DIR / "static" / "vendor" / "leaflet" / "leaflet.js").is_file():
         pytest.fail("the offline map assets are missing: run `make assets`")
     folder = tmp_path_factory.mktemp("browser-store")
     records = sample_records(INITIATIVES, boundary_join)
     together = records.iloc[[10] * len(SHARED_PLACE)].assign(name=SHARED_PLACE, source_key=SHARED_PLACE)
     config = fill_store(built_settings, pd.concat([records, together], ignore_index=True), folder)
-    with running_app(app_environment(config), folder / "streamlit.log") as url:
+    with running_app(app_environment(config), app_log) as url:
         yield url
 
 
@@ -262,3 +273,42 @@ def test_no_request_leaves_the_app_and_none_fails(page: Page, app_url: str, path
     page.screenshot(path=ARTIFACTS / f"{path or 'map'}-page.png", full_page=True)
     assert not outside, f"requests outside the app: {outside}"
     assert not failed, f"failed requests: {failed}"
+
+
+@pytest.mark.parametrize("path", ["", "coverage"])
+def test_pages_preload_the_map_code_and_every_link_answers(app_url: str, path: str) -> None:
+    """server.py: the page names Streamlit's st.iframe chunk and the map's Leaflet assets."""
+    with urllib.request.urlopen(f"{app_url}/{path}") as response:
+        links = re.findall(r"<([^>]+)>", response.headers["Link"])
+    assert any(re.search(r"/IFrame\.[\w-]+\.js$", link) for link in links), links
+    assert {"/app/static/vendor/leaflet/leaflet.js", "/app/static/vendor/supercluster/supercluster.min.js"} <= set(
+        links
+    )
+    for link in links:
+        with urllib.request.urlopen(urljoin(f"{app_url}/{path}", link)) as asset:
+            assert asset.status == 200, link
+
+
+def test_a_first_visit_fetches_the_map_code_before_streamlit_connects(browser: Browser, app_url: str) -> None:
+    """On an empty cache, the map frame's code and Leaflet are asked for with the page, not after it."""
+    context = browser.new_context()
+    tab = context.new_page()
+    events: list[str] = []
+    tab.on("request", lambda request: events.append(request.url))
+    tab.on("websocket", lambda ws: events.append("websocket"))
+    tab.goto(f"{app_url}/?lang=en")
+    _map(tab).locator(".bim-cluster").first.wait_for(timeout=WAIT_MS)
+    context.close()
+    connected = events.index("websocket")
+    early = events[:connected]
+    assert any(re.search(r"/static/js/IFrame\.[\w-]+\.js$", url) for url in early), early
+    assert any(url.endswith("/leaflet/leaflet.js") for url in early), early
+
+
+def test_the_server_warms_the_map_caches_at_start(app_url: str, app_log: Path) -> None:
+    for _ in range(WAIT_MS // 100):
+        log = app_log.read_text()
+        if "caches warmed" in log or "caches not warmed" in log:
+            break
+        time.sleep(0.1)
+    assert "caches warmed in" in log, log

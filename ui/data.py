@@ -20,7 +20,7 @@ import streamlit as st
 
 import settings
 from geo import coverage, display, reference
-from i18n import commune_names, t
+from i18n import LANGUAGES, commune_names, t
 from ingest import export
 from ingest.schema import CATEGORIES
 from ingest.store import Store, open_store
@@ -148,6 +148,14 @@ def initiatives_map(
     maps.add_commune_borders(m, layers(snap.config.data_dir).communes_web, lang)
     maps.add_initiatives(m, markers(snap, shown, lang), lang, commune_names(lang))
     return maps.page(m)
+
+
+def warm(config: settings.Settings) -> None:
+    """Fill the caches a first visit of the map page reads: the layers, the store and the
+    unfiltered map in each language (see server.py)."""
+    snap = snapshot(config)
+    for lang in LANGUAGES:
+        initiatives_map(snap, lang, (), (), "")
 
 
 def export_bytes(records: pd.DataFrame, fmt: export.Format) -> bytes:
