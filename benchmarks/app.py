@@ -10,7 +10,8 @@ initiatives, starts the real app (tiles off) and prints:
   new browsers (empty browser cache: Streamlit's ~60 JavaScript files come from the server)
   and returning visits (browser cache warm), median of 7 each. The page title's time is
   Streamlit's own start, the floor under any map; what the map page adds is the time from the
-  title to the first cluster;
+  title to the first cluster. Baseline, same run: a Streamlit page holding only a title, served
+  the same way, first visits (the machine's floor for any Streamlit page);
 - the map payload: the largest websocket message of the page load (the map element) and all
   websocket bytes received;
 - the rerun time after a filter change, server time (AppTest running the page script: pick one
@@ -28,6 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -79,6 +81,25 @@ class Visit:
     seen_s: float  # goto -> Playwright sees the cluster visible
     largest_message: int  # bytes of the largest websocket message (the map)
     websocket_bytes: int
+
+
+BASELINE_PAGE = """import streamlit as st
+
+st.title("Baseline")
+"""
+
+
+def baseline_title(context: BrowserContext, url: str) -> float:
+    """Seconds from navigation start until the baseline page's title is painted (new tab)."""
+    page = context.new_page()
+    try:
+        page.add_init_script(MARKS)
+        page.goto(url)
+        page.locator("h1").first.wait_for(state="visible", timeout=60_000)
+        page.wait_for_timeout(100)  # the two animation frames of the paint mark
+        return page.evaluate("(window.bimMarks.title - performance.timeOrigin) / 1000")
+    finally:
+        page.close()
 
 
 def visit(page: Page, url: str) -> Visit:
@@ -148,13 +169,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--initiatives", type=int, default=10_000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-app-") as folder:
+    baseline_script = settings.PROJECT_DIR / ".bench-baseline.py"  # beside app.py: same Streamlit config
+    with tempfile.TemporaryDirectory(prefix="bench-app-") as folder, ExitStack() as stack:
+        stack.callback(baseline_script.unlink, missing_ok=True)
+        baseline_script.write_text(BASELINE_PAGE)
         config = prepare(Path(folder), args.initiatives)
-        with running_app(app_environment(config), Path(folder) / "streamlit.log") as url, sync_playwright() as pw:
+        url = stack.enter_context(running_app(app_environment(config), Path(folder) / "streamlit.log"))
+        baseline_url = stack.enter_context(
+            running_app(app_environment(config), Path(folder) / "baseline.log", script=baseline_script.name)
+        )
+        with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             viewport = {"width": 1400, "height": 1000}
             fresh_server = visit_once(browser.new_context(viewport=viewport), url)
-            first = median_visit([visit_once(browser.new_context(viewport=viewport), url) for _ in range(VISITS)])
+            baseline_title(browser.new_context(viewport=viewport), baseline_url)  # the server's first run
+            first_visits, baselines = [], []
+            for _ in range(VISITS):  # alternated, so both see the same machine load
+                first_visits.append(visit_once(browser.new_context(viewport=viewport), url))
+                baselines.append(baseline_title(browser.new_context(viewport=viewport), baseline_url))
+            first = median_visit(first_visits)
+            baseline = statistics.median(baselines)
             returning_browser = browser.new_context(viewport=viewport)
             returning = median_visit([visit_once(returning_browser, url) for _ in range(1 + VISITS)][1:])
             page = returning_browser.new_page()
@@ -174,7 +208,12 @@ def main() -> None:
             f" (page title {v.title_s:.2f} s, title to cluster {v.added_s:.2f} s;"
             f" seen by Playwright {v.seen_s:.2f} s)"
         )
-    print(f"  very first visit to a fresh server (caches empty): {fresh_server.cluster_s:.2f} s")
+    print(
+        f"  baseline, same run: a Streamlit page with only a title, first visit: {baseline:.2f} s;"
+        f" the map page's first cluster takes {first.cluster_s / baseline:.2f}x that"
+        f" (+{first.cluster_s - baseline:.2f} s)"
+    )
+    print(f"  very first visit to a fresh server (caches warming meanwhile): {fresh_server.cluster_s:.2f} s")
     largest, total = returning.largest_message, returning.websocket_bytes
     print(f"map payload (largest websocket message): {largest / 1e6:.2f} MB; all websocket bytes {total / 1e6:.2f} MB")
     print(f"  target < {TARGETS['payload_mb']} MB: {'OK' if largest / 1e6 < TARGETS['payload_mb'] else 'MISSED'}")
