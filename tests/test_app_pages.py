@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import settings
+from geo import coverage
 from geo.join import BoundaryJoin
 from i18n import LANGUAGES
 from tests.sample_initiatives import app_environment, fill_store, sample_records
@@ -99,17 +100,22 @@ def test_map_search_ignores_accents_and_finds_category_labels(open_page: Callabl
     assert app.query_params["q"] == "bibliotheque"
 
 
-def test_warming_fills_the_caches_a_first_map_visit_reads(
+def test_warming_fills_the_caches_first_visits_read(
     open_page: Callable[[str, str], AppTest], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """server.py warms the caches at start: the map page then shows its map without building one."""
+    """server.py warms the caches at start: the map and coverage pages then compute nothing new."""
     data.initiatives_map.clear()  # what earlier tests built must not count
+    data.statistics.clear()
     data.warm(settings.load())  # the settings the app reads (open_page set its environment)
 
-    def no_new_map(_map: object) -> str:
-        raise AssertionError("the map page built a map the warm-up should have built")
+    def not_again(*_args: object) -> None:
+        raise AssertionError("a page computed what the warm-up should have")
 
-    monkeypatch.setattr(maps, "page", no_new_map)
-    for lang in LANGUAGES:
-        app = open_page("app_pages/map.py", lang)
-        assert not app.exception, app.exception
+    monkeypatch.setattr(coverage, "commune_statistics", not_again)
+    with monkeypatch.context() as patch:
+        patch.setattr(maps, "page", not_again)  # the coverage page draws its small choropleth each run
+        for lang in LANGUAGES:
+            app = open_page("app_pages/map.py", lang)
+            assert not app.exception, app.exception
+    app = open_page("app_pages/coverage.py", "en")
+    assert not app.exception, app.exception

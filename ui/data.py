@@ -151,11 +151,12 @@ def initiatives_map(
 
 
 def warm(config: settings.Settings) -> None:
-    """Fill the caches a first visit of the map page reads: the layers, the store and the
-    unfiltered map in each language (see server.py)."""
+    """Fill the caches first visits read (see server.py): the layers, the store, the unfiltered
+    map in each language and the statistics of all initiatives."""
     snap = snapshot(config)
     for lang in LANGUAGES:
         initiatives_map(snap, lang, (), (), "")
+    statistics(snap, ())
 
 
 def export_bytes(records: pd.DataFrame, fmt: export.Format) -> bytes:
