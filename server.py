@@ -4,7 +4,8 @@ Run `streamlit run server.py` (`make run`); `streamlit run app.py` serves the sa
 without them.
 - The map's code comes with the page (ui/preload.py).
 - The caches are filled when the server starts: the first visitor after a restart would
-  otherwise wait for the map of every initiative to be built (about 5 s at 10,000 initiatives).
+  otherwise wait for the map of every initiative and the statistics to be built (several
+  seconds at 10,000 initiatives).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ LOG = get_logger(__name__)
 
 
 def warm_caches() -> None:
-    """Build what a first visit of the map page reads; errors are left for the pages to report."""
+    """Build what first visits read (data.warm); errors are left for the pages to report."""
     from ui import data  # once the runtime exists: caches declared before it log a warning
 
     started = time.perf_counter()
