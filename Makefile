@@ -56,7 +56,7 @@ data/demo-import.stamp: $(DEMO_FILE) data/boroughs/build.json
 	touch $@
 
 run: setup assets data/boroughs/build.json $(DEMO_STAMP)
-	$(PY) -m streamlit run server.py --server.address 127.0.0.1 --server.port $(PORT) \
+	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
 test: setup system-deps assets data/boroughs/build.json

@@ -1,35 +1,78 @@
-"""Streamlit entry point: language, navigation and the page registry.
-
-Pages live in app_pages/, one file each: a folder named pages/ beside this script would make
-Streamlit 1.67 serve a fresh server's first request in its legacy multipage mode, skipping
-this script.
+"""The app: `streamlit run app.py` (`make run`) serves the pages of navigation.py in Streamlit's
+own server (st.App), with what the maps need beside the pages:
+- the popup texts of the clustered maps, at a URL named by their content (maps.MarkerTable);
+- the map's code fetched with the page (ui/preload.py);
+- the caches filled when the server starts: the first visitor after a restart would otherwise
+  wait for the map of every initiative and the statistics to be built (several seconds at 10,000
+  initiatives).
 """
 
 from __future__ import annotations
 
+import gzip
+import re
+import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import streamlit as st
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from streamlit.logger import get_logger
 
-from i18n import t
-from ui import state
+import settings
+from errors import BimError
+from ui.maps import TEXTS_ROUTE
+from ui.preload import PreloadMapCode
 
-# The favicon stays an emoji: a ":material/..." page icon is fetched from a font CDN.
-st.set_page_config(page_title="Brussels initiatives map", page_icon="🗺️", layout="wide")
+LOG = get_logger(__name__)
+TEXTS_NAME = re.compile(r"[0-9a-f]{24}\.json")
+IMMUTABLE = "public, max-age=31536000, immutable"  # the name changes with the content
 
-# (section, file, title key, icon, URL path). Contribution and moderation pages join here.
-PAGES: list[tuple[str, str, str, str, str]] = [
-    ("nav.explore", "app_pages/map.py", "page.map", ":material/map:", "map"),
-    ("nav.explore", "app_pages/coverage.py", "page.coverage", ":material/bar_chart:", "coverage"),
-    ("nav.explore", "app_pages/commune.py", "page.commune", ":material/account_balance:", "commune"),
-    ("nav.data", "app_pages/data.py", "page.data", ":material/download:", "data"),
-    ("nav.contribute", "app_pages/contribute.py", "page.contribute", ":material/add_location_alt:", "contribute"),
-    ("nav.contribute", "app_pages/moderate.py", "page.moderate", ":material/lock:", "moderate"),
-]
 
-lang = state.language()
-sections: dict[str, list[st.Page]] = {}
-for section, path, title, icon, url_path in PAGES:
-    page = st.Page(path, title=t(title, lang), icon=icon, url_path=url_path, default=path == PAGES[0][1])
-    sections.setdefault(t(section, lang), []).append(page)
-current = st.navigation(sections)
-state.language_selector(lang)
-current.run()
+async def popup_texts(request: Request) -> Response:
+    """The popup texts a map page names, gzip-compressed as stored; 404 once the data changed."""
+    from ui import data  # see warm_caches
+
+    name = request.path_params["name"]
+    texts = await run_in_threadpool(data.popup_texts, settings.load(), name) if TEXTS_NAME.fullmatch(name) else None
+    if texts is None:
+        return Response(status_code=404)
+    headers = {"Cache-Control": IMMUTABLE, "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+    else:
+        texts = gzip.decompress(texts)
+    return Response(texts, media_type="application/json", headers=headers)
+
+
+def warm_caches() -> None:
+    """Build what first visits read (data.warm); errors are left for the pages to report."""
+    from ui import data  # once the runtime exists: caches declared before it log a warning
+
+    started = time.perf_counter()
+    try:
+        data.warm(settings.load())
+    except BimError as exc:
+        LOG.warning("caches not warmed: %s", exc)
+        return
+    LOG.info("caches warmed in %.1f s", time.perf_counter() - started)
+
+
+@asynccontextmanager
+async def lifespan(_app: st.App) -> AsyncIterator[None]:
+    """Warm the caches beside the server, which answers at once (a visitor meanwhile shares the work)."""
+    threading.Thread(target=warm_caches, name="warm-caches", daemon=True).start()
+    yield
+
+
+app = st.App(
+    "navigation.py",
+    routes=[Route(TEXTS_ROUTE + "/{name}", popup_texts)],
+    middleware=[Middleware(PreloadMapCode)],
+    lifespan=lifespan,
+)

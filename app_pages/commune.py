@@ -85,7 +85,7 @@ maps.add_sectors(
     m, gap_shapes, "#d62728", ["name_fr", "name_nl", "residents"], ["FR", "NL", t("column.residents", lang)]
 )
 served = pd.concat([records[records["nis_code"] == nis_code], report.across_border])
-maps.add_initiatives(m, data.markers(snap, served, lang), lang, names)
+maps.add_initiatives(m, data.marker_table(snap), served["id"], lang, names)
 maps.show(maps.page(m), t("commune.map_title", lang, commune=names[nis_code]), height=460)
 gap_columns = {
     "sector_code": t("column.sector", lang),

@@ -35,6 +35,11 @@ def _names() -> dict[str, dict[str, str]]:
     return {lang: dict(zip(table["nis_code"], table[f"name_{lang}"], strict=True)) for lang in LANGUAGES}
 
 
+def commune_codes() -> list[str]:
+    """The 19 NIS codes in NIS-code order (the order of `commune_names` in every language)."""
+    return list(_names()[DEFAULT_LANGUAGE])
+
+
 def commune_names(lang: str) -> dict[str, str]:
     """NIS code -> commune name in `lang`, in NIS-code order (all 19 communes)."""
     return _names().get(lang, _names()[DEFAULT_LANGUAGE])

@@ -65,6 +65,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "map.layer_communes": {"fr": "Communes", "nl": "Gemeenten", "en": "Communes"},
     "map.layer_initiatives": {"fr": "Initiatives", "nl": "Initiatieven", "en": "Initiatives"},
     "map.popup_website": {"fr": "Site web", "nl": "Website", "en": "Website"},
+    "map.popup_unavailable": {
+        "fr": "Détails indisponibles : rechargez la page.",
+        "nl": "Details niet beschikbaar: herlaad de pagina.",
+        "en": "Details unavailable: reload the page.",
+    },
     "map.legend": {"fr": "Légende des catégories", "nl": "Legende van de categorieën", "en": "Category legend"},
     "map.list_title": {"fr": "Liste des initiatives", "nl": "Lijst van de initiatieven", "en": "List of initiatives"},
     "map.list_page": {"fr": "Page (sur {pages})", "nl": "Pagina (van {pages})", "en": "Page (of {pages})"},

@@ -39,7 +39,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(environment: dict[str, str], log_path: Path, script: str = "server.py") -> Iterator[str]:
+def running_app(environment: dict[str, str], log_path: Path, script: str = "app.py") -> Iterator[str]:
     """`streamlit run script` (the app as served, by default) with `environment` added, from the
     project folder; yields its URL once it answers."""
     port = free_port()

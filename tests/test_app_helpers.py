@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import string
 
@@ -10,7 +12,7 @@ import pandas as pd
 import pytest
 
 import settings
-from i18n import LANGUAGES, browser_language, commune_name, commune_names, metric_value, number, t
+from i18n import LANGUAGES, browser_language, commune_codes, commune_name, commune_names, metric_value, number, t
 from i18n.messages import MESSAGES
 from ingest.schema import CATEGORIES
 from ui import maps, safe
@@ -108,7 +110,7 @@ HOSTILE_RECORD = {
 
 
 def test_marker_rows_escape_every_text_and_drop_unsafe_links() -> None:
-    rows = maps.marker_rows(pd.DataFrame([HOSTILE_RECORD]), commune_names("fr"))
+    rows = maps.marker_rows(pd.DataFrame([HOSTILE_RECORD]), commune_codes())
     lat, lon, category, commune, name, address, website, description, story, picture = rows["r1"]
     assert (lat, lon, category, commune) == (50.85, 4.35, list(CATEGORIES).index("library"), 3)
     assert name == "&lt;b&gt;x&lt;/b&gt;"
@@ -118,14 +120,27 @@ def test_marker_rows_escape_every_text_and_drop_unsafe_links() -> None:
 
 def test_records_without_coordinates_get_no_marker() -> None:
     record = {**HOSTILE_RECORD, "lat": None, "lon": None}
-    assert maps.marker_rows(pd.DataFrame([record]), commune_names("fr")) == {}
+    assert maps.marker_rows(pd.DataFrame([record]), commune_codes()) == {}
+
+
+def test_marker_table_splits_points_from_popup_texts_named_by_their_content() -> None:
+    other = {**HOSTILE_RECORD, "id": "r2", "name": "Repair café", "lat": 50.8, "lon": 4.4}
+    records = pd.DataFrame([HOSTILE_RECORD, other])
+    table = maps.marker_table(records, commune_codes())
+    texts = json.loads(gzip.decompress(table.texts))
+    assert texts[table.points["r2"][3]][1] == "Repair café"
+    assert table.points["r1"][:3] == [50.85, 4.35, list(CATEGORIES).index("library")]
+    assert texts[table.points["r1"][3]][1] == "&lt;b&gt;x&lt;/b&gt;"
+    assert re.fullmatch(r"/maps/texts/[0-9a-f]{24}\.json", table.texts_url)
+    assert maps.marker_table(records, commune_codes()).name == table.name  # same content, same name
+    assert maps.marker_table(records.iloc[:1], commune_codes()).name != table.name
 
 
 def test_maps_load_no_asset_from_another_site(tmp_path) -> None:
     config = settings.Settings(data_dir=tmp_path, source_dir=None, tiles_url="")
     m = maps.base_map(config)
-    rows = maps.marker_rows(pd.DataFrame([HOSTILE_RECORD]), commune_names("fr"))
-    maps.add_initiatives(m, list(rows.values()), "fr", commune_names("fr"))
+    table = maps.marker_table(pd.DataFrame([HOSTILE_RECORD]), commune_codes())
+    maps.add_initiatives(m, table, ["r1"], "fr", commune_names("fr"))
     maps.localise_assets(m)
     html = m.get_root().render()
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)

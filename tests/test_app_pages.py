@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -11,10 +14,11 @@ import settings
 from geo import coverage
 from geo.join import BoundaryJoin
 from i18n import LANGUAGES
+from ingest.store import open_store
 from tests.sample_initiatives import app_environment, fill_store, sample_records
 from ui import data, maps
 
-APP = settings.PROJECT_DIR / "app.py"
+APP = settings.PROJECT_DIR / "navigation.py"
 APP_TIMEOUT_S = 60
 
 
@@ -103,7 +107,7 @@ def test_map_search_ignores_accents_and_finds_category_labels(open_page: Callabl
 def test_warming_fills_the_caches_first_visits_read(
     open_page: Callable[[str, str], AppTest], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """server.py warms the caches at start: the map and coverage pages then compute nothing new."""
+    """app.py warms the caches at start: the map and coverage pages then compute nothing new."""
     data.initiatives_map.clear()  # what earlier tests built must not count
     data.statistics.clear()
     data.warm(settings.load())  # the settings the app reads (open_page set its environment)
@@ -119,3 +123,19 @@ def test_warming_fills_the_caches_first_visits_read(
             assert not app.exception, app.exception
     app = open_page("app_pages/coverage.py", "en")
     assert not app.exception, app.exception
+
+
+def test_popup_texts_are_served_until_the_data_changes(
+    built_settings: settings.Settings, boundary_join: BoundaryJoin, tmp_path: Path
+) -> None:
+    """The texts a map names are the store's as of its page; after a change the old name is gone."""
+    records = sample_records(30, boundary_join)
+    config = fill_store(built_settings, records.iloc[:20], tmp_path)
+    name = data.marker_table(data.snapshot(config)).name
+    texts = json.loads(gzip.decompress(data.popup_texts(config, name)))
+    assert len(texts) == 20
+    with open_store(config) as store:
+        store.upsert(records.iloc[20:])
+    assert data.popup_texts(config, name) is None
+    newer = data.marker_table(data.snapshot(config)).name
+    assert newer != name and len(json.loads(gzip.decompress(data.popup_texts(config, newer)))) == 30

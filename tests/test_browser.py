@@ -6,9 +6,11 @@ each page gets a screenshot under test-artifacts/.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,7 +51,7 @@ def app_url(
     tmp_path_factory: pytest.TempPathFactory,
     app_log: Path,
 ) -> Iterator[str]:
-    """A running app (server.py) over a store of sample initiatives, logging to `app_log`."""
+    """A running app (app.py) over a store of sample initiatives, logging to `app_log`."""
     if not (settings.PROJECT_DIR / "static" / "vendor" / "leaflet" / "leaflet.js").is_file():
         pytest.fail("the offline map assets are missing: run `make assets`")
     folder = tmp_path_factory.mktemp("browser-store")
@@ -277,7 +279,7 @@ def test_no_request_leaves_the_app_and_none_fails(page: Page, app_url: str, path
 
 @pytest.mark.parametrize("path", ["", "coverage"])
 def test_pages_preload_the_map_code_and_every_link_answers(app_url: str, path: str) -> None:
-    """server.py: the page names Streamlit's st.iframe chunk and the map's Leaflet assets."""
+    """app.py: the page names Streamlit's st.iframe chunk and the map's Leaflet assets."""
     with urllib.request.urlopen(f"{app_url}/{path}") as response:
         links = re.findall(r"<([^>]+)>", response.headers["Link"])
     assert any(re.search(r"/IFrame\.[\w-]+\.js$", link) for link in links), links
@@ -312,3 +314,41 @@ def test_the_server_warms_the_map_caches_at_start(app_url: str, app_log: Path) -
             break
         time.sleep(0.1)
     assert "caches warmed in" in log, log
+
+
+def _texts_url(page: Page) -> str:
+    """The popup-texts URL the map page in `page` names."""
+    frame = next(f for f in page.frames[1:] if "textsUrl" in f.content())  # the main page holds it escaped
+    return re.search(r'var textsUrl = "([^"]+)"', frame.content()).group(1)
+
+
+def test_the_popup_texts_the_map_names_are_served_compressed_or_not(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/?lang=nl")
+    _wait_map_ready(page)
+    url = urljoin(app_url, _texts_url(page))
+    assert re.search(r"/maps/texts/[0-9a-f]+\.json$", url)
+    gzipped = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(gzipped) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert "immutable" in response.headers["Cache-Control"]
+        texts = json.loads(gzip.decompress(response.read()))
+    with urllib.request.urlopen(url) as response:  # a client that does not accept gzip
+        assert response.headers["Content-Encoding"] is None
+        assert json.loads(response.read()) == texts
+    assert len(texts) == TOTAL
+    for stale in (
+        f"{app_url}/maps/texts/{'0' * 24}.json",
+        url.replace(".json", "0.json"),
+        f"{app_url}/maps/texts/app.py",
+    ):
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(stale)
+        assert error.value.code == 404
+
+
+def test_popups_ask_to_reload_when_their_texts_cannot_be_had(page: Page, app_url: str) -> None:
+    """What a page opened before the data changed shows (the server answers 404 for old texts)."""
+    page.route("**/maps/texts/**", lambda route: route.fulfill(status=404))
+    page.goto(f"{app_url}/?lang=en&q=maisonnette")
+    _map(page).locator(".bim-cluster").click()
+    expect(_map(page).locator(".leaflet-popup-content")).to_contain_text("Details unavailable: reload the page.")

@@ -266,7 +266,7 @@ def app_page(built_settings: settings.Settings, tmp_path: Path, monkeypatch: pyt
     monkeypatch.delenv("BIM_MODERATOR_PASSWORD_HASH", raising=False)
 
     def open_page(path: str) -> AppTest:
-        app = AppTest.from_file(str(settings.PROJECT_DIR / "app.py"), default_timeout=60)
+        app = AppTest.from_file(str(settings.PROJECT_DIR / "navigation.py"), default_timeout=60)
         app.query_params["lang"] = "en"
         app.run()
         return app.switch_page(path).run()
@@ -285,7 +285,7 @@ def test_without_a_password_hash_the_moderation_page_says_how_to_set_one(app_pag
 
 @pytest.mark.usefixtures("app_page")  # an empty store, no hash in the environment
 def test_the_password_hash_may_come_from_streamlit_secrets() -> None:
-    app = AppTest.from_file(str(settings.PROJECT_DIR / "app.py"), default_timeout=60)
+    app = AppTest.from_file(str(settings.PROJECT_DIR / "navigation.py"), default_timeout=60)
     app.secrets["moderator_password_hash"] = hash_password(PASSWORD)
     app.query_params["lang"] = "en"
     app.run()

@@ -20,7 +20,7 @@ import streamlit as st
 
 import settings
 from geo import coverage, display, reference
-from i18n import LANGUAGES, commune_names, t
+from i18n import LANGUAGES, commune_codes, commune_names, t
 from ingest import export
 from ingest.schema import CATEGORIES
 from ingest.store import Store, open_store
@@ -123,15 +123,17 @@ def statistics(snap: Snapshot, categories: tuple[str, ...]) -> gpd.GeoDataFrame:
     return coverage.commune_statistics(built.reference.communes, built.sectors_projected, records)
 
 
-@st.cache_resource(show_spinner=False, max_entries=6)  # read-only: no copy per run
-def _marker_table(snap: Snapshot, lang: str) -> dict[str, list]:
-    return maps.marker_rows(published(snap), commune_names(lang))
+@st.cache_resource(show_spinner=False, max_entries=2)  # read-only: no copy per run
+def marker_table(snap: Snapshot) -> maps.MarkerTable:
+    """The map rows of every published initiative, escaped once."""
+    return maps.marker_table(published(snap), commune_codes())
 
 
-def markers(snap: Snapshot, records: pd.DataFrame, lang: str) -> list[list]:
-    """The map rows of `records` (published ones with coordinates), escaped once per language and cached."""
-    table = _marker_table(snap, lang)
-    return [table[record_id] for record_id in records["id"] if record_id in table]
+def popup_texts(config: settings.Settings, name: str) -> bytes | None:
+    """The popup texts `name` (see maps.MarkerTable) if the store still holds them: a page from
+    before the last change gets None, and its popups say to reload."""
+    table = marker_table(snapshot(config))
+    return table.texts if table.name == name else None
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -146,12 +148,12 @@ def initiatives_map(
     shown, _ = filtered(snap, list(categories), list(nis_codes), text)
     m = maps.base_map(snap.config)
     maps.add_commune_borders(m, layers(snap.config.data_dir).communes_web, lang)
-    maps.add_initiatives(m, markers(snap, shown, lang), lang, commune_names(lang))
+    maps.add_initiatives(m, marker_table(snap), shown["id"], lang, commune_names(lang))
     return maps.page(m)
 
 
 def warm(config: settings.Settings) -> None:
-    """Fill the caches first visits read (see server.py): the layers, the store, the unfiltered
+    """Fill the caches first visits read (see app.py): the layers, the store, the unfiltered
     map in each language and the statistics of all initiatives."""
     snap = snapshot(config)
     for lang in LANGUAGES:

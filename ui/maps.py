@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import branca.element
 import folium
@@ -28,6 +30,7 @@ from settings import Settings
 from ui import safe
 
 VENDOR_URL = "/app/static/vendor"  # Streamlit static serving of ./static (see Makefile: assets)
+TEXTS_ROUTE = "/maps/texts"  # the popup texts of the clustered maps (see MarkerTable, app.py)
 # Every asset name folium and its plugins declare, and our local copy (None: not needed, skipped).
 LOCAL_ASSETS: dict[str, str | None] = {
     "leaflet": f"{VENDOR_URL}/leaflet/leaflet.js",
@@ -98,13 +101,13 @@ def add_commune_borders(m: folium.Map, communes: gpd.GeoDataFrame, lang: str) ->
     ).add_to(m)
 
 
-def marker_rows(records: pd.DataFrame, commune_names: dict[str, str]) -> dict[str, list]:
+def marker_rows(records: pd.DataFrame, commune_codes: list[str]) -> dict[str, list]:
     """Record id -> compact marker row (placed records only): lat, lon, category index, commune
-    index, then the escaped name, address, website (http(s) only), description, and the story and
+    index (in `commune_codes`), then the escaped name, address, website (http(s) only), description, and the story and
     picture link (http(s) only) of a contributed initiative, for the popup."""
     placed = records[records["lat"].notna() & records["lon"].notna()]
     category_index = {key: i for i, key in enumerate(CATEGORIES)}
-    commune_index = {code: i for i, code in enumerate(commune_names)}
+    commune_index = {code: i for i, code in enumerate(commune_codes)}
     address = (
         placed["street"].fillna("").astype(str)
         + " "
@@ -144,19 +147,48 @@ def marker_rows(records: pd.DataFrame, commune_names: dict[str, str]) -> dict[st
     }
 
 
+@dataclass(frozen=True)
+class MarkerTable:
+    """Every placed initiative's map row, split for the page (texts hold no label of ours, so
+    one table serves every language).
+
+    The points go into the map page; the popup texts, which only an opened popup needs, are one
+    gzip-compressed JSON document that the map fetches after its first clusters, at a URL named
+    by its content (`texts_url`): every map of the same data and language shares it, the browser
+    keeps it, and the page stays small (a quarter of the bytes at 10,000 initiatives).
+    """
+
+    points: dict[str, list]  # record id -> [lat, lon, category index, row in the texts]
+    texts: bytes  # gzip JSON, a row per initiative: commune index, then the escaped texts
+    name: str  # "{content digest}.json"
+
+    @property
+    def texts_url(self) -> str:
+        return f"{TEXTS_ROUTE}/{self.name}"
+
+
+def marker_table(records: pd.DataFrame, commune_codes: list[str]) -> MarkerTable:
+    """The map rows of `records` (see `marker_rows`) as points and popup texts."""
+    rows = marker_rows(records, commune_codes)
+    points = {record_id: [*row[:3], i] for i, (record_id, row) in enumerate(rows.items())}
+    texts = gzip.compress(_compact_json([row[3:] for row in rows.values()]), compresslevel=6, mtime=0)
+    return MarkerTable(points, texts, f"{hashlib.sha256(texts).hexdigest()[:24]}.json")
+
+
 class ClusteredInitiatives(JSCSSMixin, MacroElement):
     """Initiatives as one clustered layer, built in the browser from compact rows.
 
     Why not folium's MarkerCluster or FastMarkerCluster (Leaflet.markercluster): it makes a
     Leaflet marker for every initiative and clusters them at every zoom level before the first
-    cluster shows, about half a second at 10,000 initiatives on a modest machine. Here the rows
-    travel gzip-compressed in two parts (base64, decoded and decompressed natively by the
-    browser): the points (position, category) first, indexed once by Supercluster (a k-d tree per
-    zoom level, a few tens of milliseconds), then the popup texts, which only an opened popup
-    needs. Only what the view shows becomes markers, redrawn after each move (markers still in
-    view are kept, so an open popup stays open). A cluster opens by zooming in; initiatives at one
-    place, which no zoom separates, open as one popup listing them all. Every text in the rows is
-    already HTML-escaped; the lookup tables hold our own labels, JSON-encoded.
+    cluster shows, about half a second at 10,000 initiatives on a modest machine. Here the points
+    (position, category, row in the texts) travel in the page, gzip-compressed (base64, decoded
+    and decompressed natively by the browser), and are indexed once by Supercluster (a k-d tree
+    per zoom level, a few tens of milliseconds); the popup texts, which only an opened popup
+    needs, are fetched after the first clusters (see MarkerTable). Only what the view shows
+    becomes markers, redrawn after each move (markers still in view are kept, so an open popup
+    stays open). A cluster opens by zooming in; initiatives at one place, which no zoom
+    separates, open as one popup listing them all. Every text in the rows is already
+    HTML-escaped; the lookup tables hold our own labels, JSON-encoded.
     """
 
     _template = Template(
@@ -179,7 +211,9 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
             var clusterTitle = {{ this.cluster_title }};
             var shown = L.layerGroup().addTo(map);
             var index = new Supercluster({radius: 60, minZoom: map.getMinZoom(), maxZoom: map.getMaxZoom()});
-            var points = [], texts = [];
+            var unavailable = {{ this.unavailable }};
+            var textsUrl = {{ this.texts_url }};
+            var points = [], texts;  // texts: undefined until fetched, null if they could not be
             var drawn = {};
             var icons = categories.map(function (category) {
                 return L.divIcon({className: "bim-marker", iconSize: [14, 14],
@@ -192,7 +226,8 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
                 });
             }
             function popupHtml(i) {
-                var text = texts[i], category = categories[points[i][2]];
+                var text = texts && texts[points[i][3]], category = categories[points[i][2]];
+                if (!text) return '<div class="bim-popup">' + category[0] + '<br><em>' + unavailable + '</em></div>';
                 var parts = ['<strong>' + text[1] + '</strong>',
                     '<span style="color:' + category[1] + '">&#9679;</span> ' + category[0]];
                 if (text[0] >= 0) parts.push(communes[text[0]]);
@@ -208,7 +243,7 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
             function pointMarker(i, latlng) {
                 var marker = L.marker(latlng, {icon: icons[points[i][2]]});
                 marker.bindPopup(function () {
-                    if (texts.length) return popupHtml(i);
+                    if (texts !== undefined) return popupHtml(i);
                     ready.then(function () { marker.setPopupContent(popupHtml(i)); });
                     return "…";
                 }, {maxWidth: 320});
@@ -255,21 +290,25 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
                 }));
                 draw();
                 map.on("moveend", draw);
-                return decoded("{{ this.texts }}");
-            }).then(function (data) { texts = data; });
+                return fetch(textsUrl).then(function (response) {
+                    if (!response.ok) throw new Error("popup texts: HTTP " + response.status);
+                    return response.json();
+                });
+            }).then(function (data) { texts = data; }, function () { texts = null; });
             return {ready: ready, popupHtml: popupHtml, size: function () { return points.length; }};
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, rows: list[list], lang: str, commune_names: dict[str, str]) -> None:
+    def __init__(self, points: list[list], texts_url: str, lang: str, commune_names: dict[str, str]) -> None:
         super().__init__()
         self._name = "ClusteredInitiatives"
         self.default_js = [("supercluster", LOCAL_ASSETS["supercluster"])]
         self.default_css = []
-        self.points = _packed([row[:3] for row in rows])
-        self.texts = _packed([row[3:] for row in rows])
+        self.points = _packed(points)
+        self.texts_url = _script_json(texts_url)
+        self.unavailable = _script_json(safe.text(t("map.popup_unavailable", lang)))
         categories = [[safe.text(category_label(key, lang)), c.colour] for key, c in CATEGORIES.items()]
         self.categories = _script_json(categories)
         self.communes = _script_json([safe.text(name) for name in commune_names.values()])
@@ -278,10 +317,13 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
         self.cluster_title = _script_json(t("map.cluster_title", lang))
 
 
+def _compact_json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def _packed(value: object) -> str:
     """`value` as gzip-compressed JSON in base64, for the browser's DecompressionStream."""
-    compact = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return base64.b64encode(gzip.compress(compact, compresslevel=6, mtime=0)).decode("ascii")
+    return base64.b64encode(gzip.compress(_compact_json(value), compresslevel=6, mtime=0)).decode("ascii")
 
 
 def _script_json(value: object) -> str:
@@ -289,9 +331,12 @@ def _script_json(value: object) -> str:
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def add_initiatives(m: folium.Map, rows: list[list], lang: str, commune_names: dict[str, str]) -> None:
-    """Marker rows (see `marker_rows`) as one clustered layer, coloured by category."""
-    ClusteredInitiatives(rows, lang, commune_names).add_to(m)
+def add_initiatives(
+    m: folium.Map, table: MarkerTable, record_ids: Iterable[str], lang: str, commune_names: dict[str, str]
+) -> None:
+    """The initiatives `record_ids` (those placed, in `table`) as one clustered layer, coloured by category."""
+    points = [table.points[record_id] for record_id in record_ids if record_id in table.points]
+    ClusteredInitiatives(points, table.texts_url, lang, commune_names).add_to(m)
 
 
 def add_choropleth(

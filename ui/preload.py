@@ -1,4 +1,4 @@
-"""The map's code fetched with the page: a `Link` header on every HTML page (see server.py).
+"""The map's code fetched with the page: a `Link` header on every HTML page (see app.py).
 
 Streamlit's frontend fetches an element's code the first time it draws one, so on a first visit
 the map frame's code (st.iframe) queued behind some forty files of the filter widgets, and
