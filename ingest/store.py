@@ -233,7 +233,7 @@ class Store:
                 for version, migration in enumerate(_MIGRATIONS[current:], start=current + 1):
                     migration(self, conn)
                     conn.execute(sa.insert(self.schema_version), {"version": version, "applied_at": now_iso()})
-        except sa.exc.OperationalError as exc:
+        except sa.exc.DatabaseError as exc:  # unreachable server, locked or not a database
             raise StoreError(f"{self.url}: cannot open the store: {exc.orig}") from exc
 
     def _recorded_version(self, conn: Connection) -> int:

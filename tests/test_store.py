@@ -185,6 +185,13 @@ def test_newer_schema_is_refused(store: Store, database_url: str) -> None:
         open_store(dataclasses.replace(settings.load(), database_url=database_url))
 
 
+def test_a_file_that_is_no_database_is_refused_with_its_name(tmp_path) -> None:
+    garbage = tmp_path / "initiatives.sqlite"
+    garbage.write_bytes(b"not a database " * 100)
+    with pytest.raises(StoreError, match=r"initiatives\.sqlite: cannot open the store: file is not a database"):
+        open_store(dataclasses.replace(settings.load(), database_url=f"sqlite:///{garbage}"))
+
+
 def test_postgis_store_has_an_indexed_geometry(store: Store) -> None:
     if not store.postgis:
         pytest.skip("PostGIS only")
