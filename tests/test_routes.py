@@ -1,0 +1,67 @@
+"""ui/routes.py: the popup-texts route, called as the server calls it (an ASGI request)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from starlette.requests import Request
+from starlette.responses import Response
+
+import settings
+from geo.join import BoundaryJoin
+from tests.sample_initiatives import app_environment, fill_store, sample_records
+from ui import data, routes
+
+
+def _get(name: str, accept_encoding: str = "gzip") -> Response:
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": f"/maps/texts/{name}",
+        "path_params": {"name": name},
+        "headers": [(b"accept-encoding", accept_encoding.encode())],
+    }
+    return asyncio.run(routes.popup_texts(Request(scope)))
+
+
+@pytest.fixture
+def config(
+    built_settings: settings.Settings, boundary_join: BoundaryJoin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> settings.Settings:
+    config = fill_store(built_settings, sample_records(12, boundary_join), tmp_path)
+    for name, value in app_environment(config).items():
+        monkeypatch.setenv(name, value)
+    return config
+
+
+def test_the_current_texts_come_gzip_compressed_and_cacheable(config: settings.Settings) -> None:
+    name = data.marker_table(data.snapshot(config)).name
+    response = _get(name)
+    assert response.status_code == 200
+    assert response.headers["content-encoding"] == "gzip"
+    assert "immutable" in response.headers["cache-control"]
+    assert len(json.loads(gzip.decompress(response.body))) == 12
+    plain = _get(name, accept_encoding="identity")
+    assert "content-encoding" not in plain.headers
+    assert json.loads(plain.body) == json.loads(gzip.decompress(response.body))
+
+
+@pytest.mark.parametrize("name", ["0" * 24 + ".json", "../../app.py", "abc.json"])
+def test_unknown_or_malformed_names_get_404(config: settings.Settings, name: str) -> None:
+    assert _get(name).status_code == 404
+
+
+def test_an_unreadable_store_gets_503_not_an_error_page(
+    config: settings.Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    garbage = tmp_path / "not-a-store.sqlite"
+    garbage.write_bytes(b"this is not an SQLite database" * 100)
+    broken = dataclasses.replace(config, database_url=f"sqlite:///{garbage}")
+    for name, value in app_environment(broken).items():
+        monkeypatch.setenv(name, value)
+    assert _get("0" * 24 + ".json").status_code == 503
