@@ -30,7 +30,7 @@ from settings import Settings
 from ui import safe
 
 VENDOR_URL = "/app/static/vendor"  # Streamlit static serving of ./static (see Makefile: assets)
-TEXTS_ROUTE = "/maps/texts"  # the popup texts of the clustered maps (see MarkerTable, app.py)
+TEXTS_ROUTE = "/maps/texts"  # the popup texts of the clustered maps (see MarkerTable, ui/routes.py)
 # Every asset name folium and its plugins declare, and our local copy (None: not needed, skipped).
 LOCAL_ASSETS: dict[str, str | None] = {
     "leaflet": f"{VENDOR_URL}/leaflet/leaflet.js",
@@ -103,8 +103,8 @@ def add_commune_borders(m: folium.Map, communes: gpd.GeoDataFrame, lang: str) ->
 
 def marker_rows(records: pd.DataFrame, commune_codes: list[str]) -> dict[str, list]:
     """Record id -> compact marker row (placed records only): lat, lon, category index, commune
-    index (in `commune_codes`), then the escaped name, address, website (http(s) only), description, and the story and
-    picture link (http(s) only) of a contributed initiative, for the popup."""
+    index (in `commune_codes`), then the escaped name, address, website (http(s) only),
+    description, and the story and picture link (http(s) only) of a contributed initiative."""
     placed = records[records["lat"].notna() & records["lon"].notna()]
     category_index = {key: i for i, key in enumerate(CATEGORIES)}
     commune_index = {code: i for i, code in enumerate(commune_codes)}
@@ -154,8 +154,9 @@ class MarkerTable:
 
     The points go into the map page; the popup texts, which only an opened popup needs, are one
     gzip-compressed JSON document that the map fetches after its first clusters, at a URL named
-    by its content (`texts_url`): every map of the same data and language shares it, the browser
-    keeps it, and the page stays small (a quarter of the bytes at 10,000 initiatives).
+    by its content (`texts_url`): every map of the same data shares it, whatever its language
+    and filter, the browser keeps it, and the page stays small (a third of the bytes at 10,000
+    initiatives).
     """
 
     points: dict[str, list]  # record id -> [lat, lon, category index, row in the texts]
