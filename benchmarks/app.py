@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-import re
 import shutil
 import statistics
 import sys
@@ -43,7 +42,7 @@ from streamlit.testing.v1 import AppTest
 import settings
 from geo import reference
 from geo.join import BoundaryJoin
-from tests.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.app_server import CHROMIUM, CHROMIUM_ARGS, map_texts_path, running_app
 from tests.sample_initiatives import app_environment, fill_store, sample_records
 
 TARGETS = {"first_cluster_s": 2.0, "payload_mb": 1.5, "rerun_s": 0.5}
@@ -137,9 +136,8 @@ def median_visit(visits: list[Visit]) -> Visit:
 
 def popup_texts_bytes(page: Page, url: str) -> int:
     """Bytes of the popup texts the map in `page` fetches, as sent (gzip-compressed)."""
-    frame = next(f for f in page.frames[1:] if "textsUrl" in f.content())
-    path = re.search(r'var textsUrl = "([^"]+)"', frame.content()).group(1)
-    with urllib.request.urlopen(urllib.request.Request(url + path, headers={"Accept-Encoding": "gzip"})) as response:
+    texts = urllib.request.Request(url + map_texts_path(page), headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(texts) as response:
         return len(response.read())
 
 

@@ -6,6 +6,7 @@ Shared by the browser tests and benchmarks/app.py, so they start the app the sam
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -14,6 +15,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from playwright.sync_api import Page
 
 import settings
 
@@ -30,6 +33,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 START_TIMEOUT_S = 60
+
+
+def map_texts_path(page: Page) -> str:
+    """The popup-texts URL path the clustered map in `page` names (maps.ClusteredInitiatives)."""
+    frame = next(f for f in page.frames[1:] if "textsUrl" in f.content())  # the main page holds it escaped
+    return re.search(r'var textsUrl = "([^"]+)"', frame.content()).group(1)
 
 
 def free_port() -> int:

@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 import settings
 from geo import reference
 from geo.join import BoundaryJoin
-from tests.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.app_server import CHROMIUM, CHROMIUM_ARGS, map_texts_path, running_app
 from tests.sample_initiatives import app_environment, fill_store, sample_records
 
 pytestmark = pytest.mark.browser
@@ -316,16 +316,10 @@ def test_the_server_warms_the_map_caches_at_start(app_url: str, app_log: Path) -
     assert "caches warmed in" in log, log
 
 
-def _texts_url(page: Page) -> str:
-    """The popup-texts URL the map page in `page` names."""
-    frame = next(f for f in page.frames[1:] if "textsUrl" in f.content())  # the main page holds it escaped
-    return re.search(r'var textsUrl = "([^"]+)"', frame.content()).group(1)
-
-
 def test_the_popup_texts_the_map_names_are_served_compressed_or_not(page: Page, app_url: str) -> None:
     page.goto(f"{app_url}/?lang=nl")
     _wait_map_ready(page)
-    url = urljoin(app_url, _texts_url(page))
+    url = urljoin(app_url, map_texts_path(page))
     assert re.search(r"/maps/texts/[0-9a-f]+\.json$", url)
     gzipped = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
     with urllib.request.urlopen(gzipped) as response:
