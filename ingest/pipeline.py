@@ -120,9 +120,10 @@ def import_file(
 
     `source_name` defaults to the file name without extension: with the row's key it makes
     the stable id, so re-importing a file under the same name updates in place. Rows that name
-    their own source and licence (an export of several sources) keep them, and so their ids. `geocoder` is
-    "offline", "online", "none" or a function (see `Geocoder`). With `review` (uploads on the
-    moderation page) rows that would be published are held as pending, for a moderator to approve.
+    their own source and licence (an export of several sources) keep them, and so their ids.
+    `geocoder` is "offline", "online", "none" or a function (see `Geocoder`). With `review`
+    (uploads on the moderation page) rows that would be published are held as pending, for a
+    moderator to approve.
     Raises InputFileError for an unreadable file and ConfigurationError for an unknown geocoder,
     before anything is written.
     """
