@@ -18,28 +18,15 @@ config = settings.load()
 st.title(t("map.title", lang))
 st.caption(t("map.intro", lang))
 
+# The filters and the count sit above the map but are drawn after it: the browser gets the map
+# first and starts loading it while Streamlit fetches the widgets' code (see benchmarks/app.py).
+filters = st.container()
 try:
     layers = data.layers(config.data_dir)
     names = commune_names(lang)
     categories_key = state.init_list("map_categories", lang, "cat", CATEGORIES)
     communes_key = state.init_list("map_communes", lang, "commune", names)
     text_key = state.init_value("map_text", lang, "q")
-    left, middle, right = st.columns([2, 2, 1.5])
-    left.multiselect(
-        t("map.filter_categories", lang),
-        list(CATEGORIES),
-        format_func=lambda key: category_label(key, lang),
-        key=categories_key,
-        placeholder=t("map.filter_all", lang),
-    )
-    middle.multiselect(
-        t("map.filter_communes", lang),
-        list(names),
-        format_func=names.__getitem__,
-        key=communes_key,
-        placeholder=t("map.filter_all", lang),
-    )
-    right.text_input(t("map.filter_text", lang), key=text_key, help=t("map.filter_text_help", lang))
     snap = data.snapshot(config)
     categories = state.write_param("map_categories", lang, "cat")
     nis_codes = state.write_param("map_communes", lang, "commune")
@@ -50,8 +37,24 @@ except BimError as exc:
     st.error(t("app.unavailable", lang, error=exc))
     st.stop()
 
-st.markdown(t("map.count", lang, shown=number(len(shown), lang), total=number(total, lang)))
 maps.show(map_page, t("map.frame_title", lang))
+left, middle, right = filters.columns([2, 2, 1.5])
+left.multiselect(
+    t("map.filter_categories", lang),
+    list(CATEGORIES),
+    format_func=lambda key: category_label(key, lang),
+    key=categories_key,
+    placeholder=t("map.filter_all", lang),
+)
+middle.multiselect(
+    t("map.filter_communes", lang),
+    list(names),
+    format_func=names.__getitem__,
+    key=communes_key,
+    placeholder=t("map.filter_all", lang),
+)
+right.text_input(t("map.filter_text", lang), key=text_key, help=t("map.filter_text_help", lang))
+filters.markdown(t("map.count", lang, shown=number(len(shown), lang), total=number(total, lang)))
 unplaced = int((shown["lat"].isna() | shown["lon"].isna()).sum())
 if unplaced:
     st.caption(t("map.unplaced", lang, n=unplaced))
