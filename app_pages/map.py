@@ -20,7 +20,7 @@ st.caption(t("map.intro", lang))
 
 # The filters and the count sit above the map but are drawn after it, so the map's message
 # leaves before the widgets'. Drawn in reading order, first visits took longer (benchmarks/app.py:
-# first cluster 1.52-1.59x a bare Streamlit page instead of 1.34-1.47x).
+# first cluster 1.52-1.59x a bare Streamlit page instead of 1.31-1.47x).
 filters = st.container()
 try:
     layers = data.layers(config.data_dir)
