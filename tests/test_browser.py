@@ -93,8 +93,11 @@ def _count(page: Page, words: str) -> int:
     return int(re.sub(r"\D", "", text.split("(")[0]))
 
 
-def _wait_map_ready(page: Page) -> None:
-    _map(page).locator(".bim-cluster").first.wait_for()
+def _wait_map_ready(page: Page, shown: str = ".bim-cluster") -> None:
+    """Until the map shows `shown` and stops moving: the filters drawn above it once their code has
+    loaded push it down, and a click aimed before that lands beside the marker."""
+    page.locator('[data-testid="stMultiSelect"]').first.wait_for()
+    _map(page).locator(shown).first.wait_for()
     page.wait_for_timeout(500)  # let Leaflet finish placing markers before counting or a screenshot
 
 
@@ -151,6 +154,7 @@ def test_a_cluster_opens_by_zooming_in(page: Page, app_url: str) -> None:
 
 def test_initiatives_at_one_place_open_as_one_popup_listing_them(page: Page, app_url: str) -> None:
     page.goto(f"{app_url}/?lang=en&q=maisonnette")
+    _wait_map_ready(page)
     cluster = _map(page).locator(".bim-cluster")
     expect(cluster).to_have_count(1)
     expect(cluster).to_have_text(str(len(SHARED_PLACE)))
@@ -236,6 +240,7 @@ def test_hostile_text_shows_as_text_in_popups_and_the_list(
 ) -> None:
     """The sample's record 1 has a hostile name and a good website; record 2 a javascript: website."""
     page.goto(f"{app_url}/?lang=en&q={query}")
+    _wait_map_ready(page, shown=".bim-marker")
     marker = _map(page).locator(".bim-marker").first
     marker.click()
     popup = _map(page).locator(".leaflet-popup-content")
@@ -344,5 +349,6 @@ def test_popups_ask_to_reload_when_their_texts_cannot_be_had(page: Page, app_url
     """What a page opened before the data changed shows (the server answers 404 for old texts)."""
     page.route("**/maps/texts/**", lambda route: route.fulfill(status=404))
     page.goto(f"{app_url}/?lang=en&q=maisonnette")
+    _wait_map_ready(page)
     _map(page).locator(".bim-cluster").click()
     expect(_map(page).locator(".leaflet-popup-content")).to_contain_text("Details unavailable: reload the page.")
