@@ -18,8 +18,8 @@ import streamlit as st
 from starlette.middleware import Middleware
 from streamlit.logger import get_logger
 
-import settings
-from errors import BimError
+from core import settings
+from core.errors import BimError
 from ui.preload import PreloadMapCode
 from ui.routes import ROUTES
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import settings
-from errors import BimError
+from core import settings
+from core.errors import BimError
 from geo import coverage
 from i18n import category_label, commune_name, commune_names, metric_value, number, t
 from ingest import export

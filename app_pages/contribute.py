@@ -6,11 +6,11 @@ import uuid
 
 import streamlit as st
 
-import settings
-from errors import BimError, SubmissionError
+from core import settings
+from core.errors import BimError, SubmissionError
+from core.taxonomy import CATEGORIES
 from i18n import category_label, commune_name, t
 from ingest import contribute
-from ingest.schema import CATEGORIES
 from ui import contribution, data, state
 
 HONEYPOT_KEY = "contribute_homepage"

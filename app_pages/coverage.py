@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-import settings
-from errors import BimError
+from core import settings
+from core.errors import BimError
+from core.taxonomy import CATEGORIES
 from geo import coverage
 from i18n import category_label, commune_names, metric_value, t
-from ingest.schema import CATEGORIES
 from ui import data, maps, safe, state
 
 lang = st.session_state[state.LANG_KEY]

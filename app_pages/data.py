@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-import settings
-from errors import BimError
+from core import settings
+from core.errors import BimError
 from i18n import number, t
 from ingest import export
 from ui import data, state

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-import settings
-from errors import BimError
+from core import settings
+from core.errors import BimError
+from core.taxonomy import CATEGORIES
 from i18n import category_label, commune_name, commune_names, number, t
-from ingest.schema import CATEGORIES
 from ui import data, maps, safe, state
 
 LIST_PAGE_SIZE = 50

@@ -10,12 +10,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-import settings
-from auth import check_login
-from errors import BimError, SubmissionError
+from core import settings
+from core.auth import check_login
+from core.errors import BimError, SubmissionError
+from core.record import PRECISIONS
+from core.taxonomy import CATEGORIES
 from i18n import category_label, commune_name, t
 from ingest import contribute, export, pipeline
-from ingest.schema import CATEGORIES, PRECISIONS
 from ui import contribution, data, safe, state
 
 lang = st.session_state[state.LANG_KEY]

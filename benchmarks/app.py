@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playwright.sync_api import BrowserContext, Page, sync_playwright
 from streamlit.testing.v1 import AppTest
 
-import settings
+from core import settings
 from geo import reference
 from geo.join import BoundaryJoin
 from tests.app_server import CHROMIUM, CHROMIUM_ARGS, map_texts_path, running_app

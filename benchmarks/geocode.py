@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import settings
+from core import settings
 from geo.geocode import geocode
 from geo.geocode import index as gazetteer_index
 from geo.geocode.normalise import street_key

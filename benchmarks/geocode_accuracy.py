@@ -25,7 +25,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import settings
+from core import settings
 from geo.crs import to_projected
 from geo.geocode import index
 from geo.geocode.geocoder import geocode_offline

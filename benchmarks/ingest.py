@@ -25,7 +25,7 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import settings
+from core import settings
 from geo import reference
 from geo.join import load_join
 from ingest.pipeline import import_file

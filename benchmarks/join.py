@@ -24,7 +24,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import settings
+from core import settings
 from geo import reference
 from geo.crs import PROJECTED_CRS
 from geo.join import BoundaryJoin

@@ -1,7 +1,7 @@
 """Coverage statistics per commune: how many initiatives, and how many residents live near one.
 
 Everything is computed in EPSG:31370 (metres). Inputs are the reference layers (any CRS) and
-initiative records (schema.RECORD_COLUMNS: lon/lat in WGS84, nis_code, category).
+initiative records (core.record.RECORD_COLUMNS: lon/lat in WGS84, nis_code, category).
 
 Method for "residents within R metres" (straight line): each statistical sector's population is
 spread uniformly over the sector's area, and the residents within R of an initiative are the
@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from core.taxonomy import CATEGORIES
 from geo.crs import PROJECTED_CRS, to_projected
-from ingest.schema import CATEGORIES
 
 RADII_M: tuple[int, ...] = (500, 1000)
 GAP_RADIUS_M = 500

@@ -6,30 +6,17 @@ compared pairwise with rapidfuzz, so checking a whole import against the store i
 
 from __future__ import annotations
 
-import unicodedata
-
 import numpy as np
 import pandas as pd
 import shapely
 from rapidfuzz import fuzz, process
 
+from core.text import fold_series
 from geo.crs import to_projected
 
 RADIUS_M = 200.0
 MIN_NAME_SCORE = 85.0
 PAIR_COLUMNS = ["candidate_id", "existing_id", "reason", "distance_m", "name_score"]
-
-
-def _normalise(values: pd.Series) -> pd.Series:
-    """Lower case, no accents, single spaces: "Maison  de Quartier" == "maison de quartier"."""
-
-    def one(text: object) -> str:
-        if not isinstance(text, str):
-            return ""
-        plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-        return " ".join(plain.lower().split())
-
-    return values.map(one)
 
 
 def likely_duplicates(
@@ -64,7 +51,7 @@ def _near_and_similar(
     known_points = shapely.points(*to_projected(known["lon"], known["lat"]))
     ci, ki = shapely.STRtree(known_points).query(cand_points, predicate="dwithin", distance=radius_m)
     scores = process.cpdist(
-        _normalise(cand["name"]).to_numpy()[ci], _normalise(known["name"]).to_numpy()[ki], scorer=fuzz.token_set_ratio
+        fold_series(cand["name"]).to_numpy()[ci], fold_series(known["name"]).to_numpy()[ki], scorer=fuzz.token_set_ratio
     )
     keep = np.asarray(scores) >= min_name_score
     return pd.DataFrame(
@@ -80,7 +67,13 @@ def _near_and_similar(
 
 def _same_address(candidates: pd.DataFrame, existing: pd.DataFrame) -> pd.DataFrame:
     def keyed(frame: pd.DataFrame) -> pd.DataFrame:
-        key = _normalise(frame["street"]) + "|" + _normalise(frame["housenumber"]) + "|" + _normalise(frame["postcode"])
+        key = (
+            fold_series(frame["street"])
+            + "|"
+            + fold_series(frame["housenumber"])
+            + "|"
+            + fold_series(frame["postcode"])
+        )
         complete = frame["street"].notna() & frame["housenumber"].notna() & frame["postcode"].notna()
         return pd.DataFrame({"id": frame["id"].to_numpy(), "key": key.to_numpy()})[complete.to_numpy()]
 

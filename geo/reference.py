@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from errors import ReferenceDataError, ReferenceNotBuiltError
+from core.errors import ReferenceDataError, ReferenceNotBuiltError
+from core.settings import PROJECT_DIR, Settings
 from geo import sources
 from geo.crs import PROJECTED_CRS
-from settings import PROJECT_DIR, Settings
 
 COMMUNE_TABLE = PROJECT_DIR / "data" / "boroughs" / "communes.csv"
 REGION_AREA_KM2 = 162.4

@@ -15,8 +15,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from errors import DownloadError, ReferenceDataError
-from settings import PROJECT_DIR, Settings
+from core.errors import DownloadError, ReferenceDataError
+from core.settings import PROJECT_DIR, Settings
 
 MANIFEST_PATH = PROJECT_DIR / "data" / "boroughs" / "sources.toml"
 

@@ -1,16 +1,16 @@
 """FR/NL/EN strings: every label and message of the app, category labels and commune names.
 
 `t(key, lang)` looks a message up in `i18n.messages.MESSAGES`; category labels come from
-`ingest.schema.CATEGORIES`, commune names from `data/boroughs/communes.csv`.
+`core.taxonomy.CATEGORIES`, commune names from `data/boroughs/communes.csv`.
 """
 
 from __future__ import annotations
 
 import functools
 
+from core.taxonomy import CATEGORIES
 from geo.reference import commune_names as _commune_table
 from i18n.messages import MESSAGES
-from ingest.schema import CATEGORIES
 
 LANGUAGES: tuple[str, ...] = ("fr", "nl", "en")
 DEFAULT_LANGUAGE = "fr"

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-import settings
-from auth import hash_password
-from errors import BimError, ConfigurationError
+from core import settings
+from core.auth import hash_password
+from core.errors import BimError, ConfigurationError
+from core.record import STATUSES
 from geo import coverage, reference
 from geo.geocode import build_index, geocode_one
 from ingest import export, pipeline
-from ingest.schema import STATUSES
 from ingest.store import open_store
 
 

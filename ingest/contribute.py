@@ -8,21 +8,20 @@ here. Problems come back as {field: code} for the page to say in the user's lang
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import pandas as pd
 
-from errors import SubmissionError
+from core.errors import SubmissionError
+from core.settings import Settings
+from core.text import http_url, is_missing
 from geo.duplicates import likely_duplicates
 from geo.geocode.index import METADATA_FILE as GAZETTEER_MARKER
 from ingest.pipeline import join_regions
 from ingest.readers import RawTable
 from ingest.store import SUBMISSION_SOURCE, Store
 from ingest.validate import LIMITS, validate
-from settings import Settings
 
 STORY_CHARS = 1000
 IMAGE_URL_CHARS = 2000
@@ -62,19 +61,10 @@ def is_spam(submission: Submission) -> bool:
     return bool(submission.honeypot.strip())
 
 
-def http_url(value: str) -> bool:
-    """Whether `value` is an absolute http(s) link with a host and no blank or control character."""
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and all(ord(c) > 0x20 for c in value)
-
-
 def check_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """A record from form fields (canonical file columns plus `image_url` and `story`), and its problems.
 
-    The record has every `schema.RECORD_COLUMNS`; values with a problem are dropped from it.
+    The record has every `core.record.RECORD_COLUMNS`; values with a problem are dropped from it.
     """
     text = {k: _clean(v) for k, v in fields.items()}
     columns = {k: v for k, v in text.items() if k not in ("image_url", "story") and v is not None}
@@ -183,15 +173,12 @@ def moved_point(record: dict[str, Any], lon: float, lat: float, settings: Settin
 
 def _clean(value: object) -> str | None:
     """Stripped text, None when empty or missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    text = str(value).strip()
-    return text or None
+    return None if is_missing(value) else str(value).strip()
 
 
 def _plain(value: object, column: str) -> object:
     """None for pandas' missing values and codes as text (quartier 8, not 8.0), so the store sees plain values."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return None
     return str(value) if column in JOIN_CODES else value
 

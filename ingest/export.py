@@ -8,7 +8,6 @@ temporary name and renamed, so a failed export leaves no partial file.
 from __future__ import annotations
 
 import json
-import math
 import os
 import tempfile
 from collections.abc import Iterator
@@ -19,8 +18,9 @@ from typing import Any, Literal
 import geopandas as gpd
 import pandas as pd
 
+from core.record import PUBLIC_COLUMNS
+from core.text import is_missing
 from geo import sources
-from ingest.schema import PUBLIC_COLUMNS
 from ingest.store import COORDINATE_DECIMALS
 
 Format = Literal["geojson", "csv", "gpkg"]
@@ -118,7 +118,7 @@ def export(records: pd.DataFrame, fmt: Format, out_path: Path) -> int:
 
 def _value(value: Any) -> Any:
     """A JSON-ready value: None for missing, plain int/float/str otherwise."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value) and not isinstance(value, str):
         return None
     if hasattr(value, "item"):  # numpy scalars
         return value.item()

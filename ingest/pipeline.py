@@ -16,14 +16,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from errors import ConfigurationError
+from core.errors import ConfigurationError
+from core.settings import Settings
 from geo.geocode import geocode as geocode_addresses
 from geo.join import load_join
 from ingest.export import spreadsheet_safe
 from ingest.readers import read_table
 from ingest.store import ImportRun, open_store
 from ingest.validate import Rejection, validate
-from settings import Settings
 
 GEOCODERS: tuple[str, ...] = ("offline", "online", "none")
 STAGES: tuple[str, ...] = ("read", "validate", "geocode", "join", "write")

@@ -21,15 +21,15 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from errors import InputFileError
-from ingest.schema import normalise_text
+from core.errors import InputFileError
+from core.text import fold
 
 MAX_FIELD_CHARS = 1_000_000  # one cell; anything larger is not an initiative record
 SNIFF_BYTES = 64 * 1024
 HEADER_SEARCH_ROWS = 10  # a title or notes may sit above the header
 DELIMITERS = (";", ",", "\t")
 
-# Canonical column -> recognised source names, normalised (see `schema.normalise_text`). When several
+# Canonical column -> recognised source names, normalised (see `core.text.fold`). When several
 # source columns map onto one canonical column, the first non-empty value wins, in this order;
 # except for the category, whose values are all kept, joined by "; " (OSM spreads it over tags).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -92,10 +92,10 @@ class RawTable:
 
 def map_headers(headers: list[str], column_map: dict[str, str] | None = None) -> dict[str, str]:
     """Source header -> canonical name for the headers we recognise; `column_map` wins over the aliases."""
-    overrides = {normalise_text(k): v for k, v in (column_map or {}).items()}
+    overrides = {fold(k): v for k, v in (column_map or {}).items()}
     mapping: dict[str, str] = {}
     for header in headers:
-        key = normalise_text(header)
+        key = fold(header)
         target = (column_map or {}).get(header) or overrides.get(key) or _ALIAS_TO_CANONICAL.get(key)
         if target:
             mapping[header] = target
@@ -320,9 +320,7 @@ def _finish(
     if long_text:
         _check_field_sizes(path, frame)
     columns: dict[str, pd.Series] = {}
-    ranked = sorted(
-        mapping, key=lambda h: _ALIAS_RANK.get(normalise_text(h), -1) if h not in (column_map or {}) else -2
-    )
+    ranked = sorted(mapping, key=lambda h: _ALIAS_RANK.get(fold(h), -1) if h not in (column_map or {}) else -2)
     for header in ranked:
         values = frame[header].astype(object)
         values = values.where(values.notna() & (values != ""), None)

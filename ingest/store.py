@@ -2,7 +2,7 @@
 
 `settings.database_url` picks the backend: `sqlite:///data/initiatives.sqlite` (the default; no
 server, WAL mode) or `postgresql+psycopg://...` (adds a Point 4326 `geom` column with a GiST index).
-Tables: `initiatives` (schema.RECORD_COLUMNS plus a content hash), `schema_version` (upgraded at
+Tables: `initiatives` (core.record.RECORD_COLUMNS plus a content hash), `schema_version` (upgraded at
 open by the `_MIGRATIONS` list), `import_runs` (one summary per import), `audit_log`
 (moderation: who, when, what, before/after JSON) and `revision` (one counter that every change of
 an initiative moves, so readers such as the app know when their copy is stale).
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -32,9 +31,10 @@ import sqlalchemy as sa
 from geoalchemy2 import Geometry
 from sqlalchemy.engine import Connection, Engine
 
-from errors import RecordNotFoundError, StoreError
-from ingest.schema import PRIVATE_COLUMNS, PUBLIC_COLUMNS, RECORD_COLUMNS, STATUSES
-from settings import Settings
+from core.errors import RecordNotFoundError, StoreError
+from core.record import PRIVATE_COLUMNS, PUBLIC_COLUMNS, RECORD_COLUMNS, STATUSES
+from core.settings import Settings
+from core.text import is_missing
 
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/brussels-initiatives-map/initiative")
 FLOAT_COLUMNS = ("lon", "lat", "geocode_score")
@@ -177,10 +177,6 @@ def _stripped(values: np.ndarray) -> np.ndarray:
     values = values.copy()
     values[present] = text
     return values
-
-
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or value == "" or (isinstance(value, float) and math.isnan(value))
 
 
 def _content_hashes(columns: Mapping[str, list[Any]]) -> list[str]:
@@ -399,7 +395,7 @@ class Store:
         submission stores one record.
         """
         values = {"source_name": SUBMISSION_SOURCE, "status": "pending", **record}
-        if _missing(values.get("source_key")):
+        if is_missing(values.get("source_key")):
             values["source_key"] = _content_hashes(_columns(pd.DataFrame([values])))[0]
         row = self._prepared(pd.DataFrame([values]))[0]
         with self._write() as conn:

@@ -16,15 +16,17 @@ re-reading the same file gives the same keys.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
 
+from core.record import RECORD_COLUMNS
+from core.taxonomy import category_of
+from core.text import ADDRESS_PARTS, fold, http_url, is_missing, per_unique, split_addresses
 from geo.crs import lambert2008_to_wgs84, to_wgs84
 from ingest.readers import CANONICAL_COLUMNS, RawTable
-from ingest.schema import RECORD_COLUMNS, category_of, normalise_text
 
 LIMITS: dict[str, int] = {
     "source_key": 200,
@@ -50,17 +52,10 @@ WGS84_BELGIUM = (2.0, 7.0, 49.0, 52.0)
 LAMBERT72_BELGIUM = (10_000.0, 320_000.0, 10_000.0, 320_000.0)
 LAMBERT2008_BELGIUM = (500_000.0, 820_000.0, 500_000.0, 820_000.0)
 
-_URL = re.compile(r"(?i)^https?://[^\s/?#]+\.[^\s/?#]+\S*$")
 _BARE_DOMAIN = re.compile(r"(?i)^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?$")
 _EMAIL = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?![\w-])")
 _PHONE = re.compile(r"(?:\d[\s./()-]*){8,}")
 _POSTCODE = re.compile(r"(?<!\d)([1-9]\d{3})(?!\d)")
-# "[number] street [number] [, [B-]postcode locality]", e.g. "Rue Haute 12 bte 3, 1000 Bruxelles", "12 rue Haute".
-_ADDRESS = re.compile(
-    r"^(?:(?P<number_first>\d+[^\s,]*)[\s,]+)?(?P<street>[^\d\s,][^,]*?)"
-    r"(?:[\s,]+(?P<housenumber>\d+[^\s,]*(?:\s+(?:bte|bus|boite|b)\.?\s*[^\s,]+)?))?"
-    r"(?:[\s,]+(?:B-?\s*)?(?P<postcode>[1-9]\d{3})\s+(?P<locality>[^\d,][^,]*?))?[\s,]*$"
-)
 
 
 @dataclass(frozen=True)
@@ -76,7 +71,7 @@ class Rejection:
 
 @dataclass
 class Validated:
-    """Records with exactly `schema.RECORD_COLUMNS`, the problems found, and the empty rows skipped."""
+    """Records with exactly `core.record.RECORD_COLUMNS`, the problems found, and the empty rows skipped."""
 
     records: pd.DataFrame
     rejections: list[Rejection] = field(default_factory=list)
@@ -102,7 +97,7 @@ def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
     table["name"] = _coalesce(table, ("name", "name_fr", "name_nl", "name_en"))
     _apply_limits(table, problems)
     _split_address(table)
-    table["postcode"] = _per_unique(table["postcode"], _postcode)
+    table["postcode"] = per_unique(table["postcode"], _postcode)
     table["website"] = _check_urls(table["website"], "website", problems)
     table["image_url"] = _check_urls(table["image_url"], "image_url", problems)
     table["contact"] = _check_contacts(table["contact"], problems)
@@ -213,17 +208,8 @@ class _Problems:
 
 
 def _excerpt(value: object) -> str:
-    text = "" if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else str(value)
+    text = "" if is_missing(value) else str(value)
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
-
-
-def _per_unique(values: pd.Series, convert: Callable[[str], object]) -> pd.Series:
-    """`convert` applied once per distinct non-missing value (files repeat a lot); missing stays None."""
-    codes, uniques = pd.factorize(values)
-    done = np.empty(len(uniques) + 1, dtype=object)
-    for i, value in enumerate(uniques):
-        done[i] = convert(value)
-    return pd.Series(done[codes], index=values.index, dtype=object)
 
 
 def _trimmed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -235,9 +221,9 @@ def _trimmed(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         values = frame[column].astype(object).reset_index(drop=True)
         if column in ("description", "story"):
-            table[column] = _per_unique(values, lambda v: v.strip() or None)
+            table[column] = per_unique(values, lambda v: v.strip() or None)
         else:
-            table[column] = _per_unique(values, lambda v: " ".join(v.split()) or None)
+            table[column] = per_unique(values, lambda v: " ".join(v.split()) or None)
     return table
 
 
@@ -264,27 +250,15 @@ def _apply_limits(table: pd.DataFrame, problems: _Problems) -> None:
 def _split_address(table: pd.DataFrame) -> None:
     """Fill street, housenumber, postcode and locality from a one-column address where they are empty.
 
-    Understands 'Rue Haute 12, 1000 Bruxelles', '12 rue Haute, B-1000 Bruxelles' and parts of them.
+    Parsed by `core.text.split_address`: 'Rue Haute 12, 1000 Bruxelles', '12 rue Haute, B-1000 Bruxelles'.
     """
     todo = table["address"].notna()
     if not todo.any():
         return
-    codes, uniques = pd.factorize(table.loc[todo, "address"])
-    parts = np.array([_address_parts(a) for a in uniques], dtype=object).reshape(-1, 4)[codes]
-    for i, column in enumerate(("street", "housenumber", "postcode", "locality")):
+    parts = split_addresses(table.loc[todo, "address"]).replace("", None)
+    for column in ADDRESS_PARTS:
         current = table.loc[todo, column]
-        table.loc[todo, column] = current.where(current.notna(), pd.Series(parts[:, i], index=current.index))
-
-
-def _address_parts(address: str) -> tuple[str | None, ...]:
-    """(street, housenumber, postcode, locality) of one address; "1000 Bruxelles" is a postcode and locality."""
-    match = _ADDRESS.match(address)
-    if not match:
-        return (address, None, None, None)
-    number_first, street, number, postcode, locality = match.groups()
-    if number_first and not number and not postcode and re.fullmatch(r"[1-9]\d{3}", number_first):
-        return (None, None, number_first, street)
-    return (street, number or number_first, postcode, locality)
+        table.loc[todo, column] = current.where(current.notna(), parts[column])
 
 
 def _postcode(text: str) -> str:
@@ -298,7 +272,8 @@ def _website(text: str) -> str | None:
     first = re.split(r"[;\s]+", text.strip("; "))[0]
     if _BARE_DOMAIN.match(first):
         first = "https://" + first
-    return first if _URL.match(first) else None
+    url = http_url(first)
+    return url if url and "." in (urlsplit(url).hostname or "").strip(".") else None
 
 
 def _check_urls(values: pd.Series, column: str, problems: _Problems) -> pd.Series:
@@ -306,14 +281,14 @@ def _check_urls(values: pd.Series, column: str, problems: _Problems) -> pd.Serie
 
     Of several addresses ('a.be; b.be', as OSM has) the first is kept.
     """
-    url = _per_unique(values, _website)
+    url = per_unique(values, _website)
     problems.reject(values.notna() & url.isna(), column, "not an http(s) address", values)
     return url
 
 
 def _check_contacts(contact: pd.Series, problems: _Problems) -> pd.Series:
     """A contact must hold a valid e-mail address or a phone number (8+ digits); else it is dropped."""
-    bad = _per_unique(contact, lambda v: not _EMAIL.search(v) and not _PHONE.search(v)).fillna(False).astype(bool)
+    bad = per_unique(contact, lambda v: not _EMAIL.search(v) and not _PHONE.search(v)).fillna(False).astype(bool)
     problems.reject(bad, "contact", "neither a valid e-mail address nor a phone number", contact)
     return contact.where(~bad, None)
 
@@ -396,8 +371,8 @@ def _duplicate_of(table: pd.DataFrame, content: list[str]) -> pd.Series:
 
 def _source_keys(table: pd.DataFrame, explicit: bool) -> tuple[pd.Series, pd.Series]:
     """The key per row (see module docstring) and, for an explicit id seen before, that row's number."""
-    place = table["postcode"].where(table["postcode"].notna(), _per_unique(table["locality"], normalise_text))
-    derived = _per_unique(table["name"], normalise_text).fillna("") + "|" + place.fillna("")
+    place = table["postcode"].where(table["postcode"].notna(), per_unique(table["locality"], fold))
+    derived = per_unique(table["name"], fold).fillna("") + "|" + place.fillna("")
     key = table["source_key"].where(table["source_key"].notna(), derived) if explicit else derived
     repeat = key.groupby(key.to_numpy()).cumcount()
     first = table["source_row"].groupby(key.to_numpy()).transform("first")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-import settings
+from core import settings
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags chromium calls home, which this network refuses.

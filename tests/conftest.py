@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import settings
+from core import settings
 from geo import reference
 from geo.geocode import build_index
 from geo.join import BoundaryJoin

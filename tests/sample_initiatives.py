@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import settings
+from core import settings
+from core.taxonomy import CATEGORIES
 from geo.join import BoundaryJoin
-from ingest.schema import CATEGORIES
 from ingest.store import open_store
 
 # Bounding box of the region (WGS84), a little inside so most points fall in a commune.

@@ -11,10 +11,10 @@ import folium
 import pandas as pd
 import pytest
 
-import settings
+from core import settings
+from core.taxonomy import CATEGORIES
 from i18n import LANGUAGES, browser_language, commune_codes, commune_name, commune_names, metric_value, number, t
 from i18n.messages import MESSAGES
-from ingest.schema import CATEGORIES
 from ui import maps, safe
 
 

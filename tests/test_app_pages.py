@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import settings
+from core import settings
 from geo import coverage
 from geo.join import BoundaryJoin
 from i18n import LANGUAGES

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from auth import Lockout, check_login, hash_password, verify_password
-from errors import ConfigurationError
+from core.auth import Lockout, check_login, hash_password, verify_password
+from core.errors import ConfigurationError
 
 PASSWORD = "correct horse battery staple"
 

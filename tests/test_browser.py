@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-import settings
+from core import settings
 from geo import reference
 from geo.join import BoundaryJoin
 from tests.app_server import CHROMIUM, CHROMIUM_ARGS, map_texts_path, running_app

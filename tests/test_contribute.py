@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import settings
-from auth import hash_password, verify_password
-from errors import SubmissionError
+from core import settings
+from core.auth import hash_password, verify_password
+from core.errors import SubmissionError
 from ingest import contribute, export, pipeline
 from ingest.store import open_store
 from tests.sample_initiatives import app_environment

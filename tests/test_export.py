@@ -9,8 +9,8 @@ import pandas as pd
 import pyogrio
 import pytest
 
+from core.record import PUBLIC_COLUMNS
 from ingest.export import export, spreadsheet_safe, to_geojson_dict
-from ingest.schema import PUBLIC_COLUMNS
 from ingest.store import Store
 from tests.test_store import make_records
 

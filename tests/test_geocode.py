@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 from conftest import read_fixture
 
-import settings
-from errors import GazetteerNotBuiltError
+from core import settings
+from core.errors import GazetteerNotBuiltError
+from core.text import split_address
 from geo.crs import to_projected
 from geo.geocode import OUTPUT_COLUMNS, geocode, geocode_one
-from geo.geocode.normalise import split_address, street_key
+from geo.geocode.normalise import street_key
 from geo.join import BoundaryJoin
 from ingest.__main__ import main
 
@@ -215,7 +216,7 @@ def test_a_street_field_holding_the_number_is_read_as_one_address(gazetteer_sett
     ("text", "parts"),
     [
         ("Rue X 12, 1000 Bruxelles", ("Rue X", "12", "1000", "Bruxelles")),
-        ("Rue X, 12 bte 3 - B-1050 Ixelles, Belgique", ("Rue X", "12", "1050", "Ixelles")),
+        ("Rue X, 12 bte 3 - B-1050 Ixelles, Belgique", ("Rue X", "12 bte 3", "1050", "Ixelles")),
         ("12 rue X", ("rue X", "12", "", "")),
         ("Rue X 12A, Ixelles", ("Rue X", "12A", "", "Ixelles")),
         ("Avenue du 11 Novembre 5, 1040", ("Avenue du 11 Novembre", "5", "1040", "")),

@@ -12,8 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pandas as pd
 import pytest
 
-import settings
-from errors import ConfigurationError
+from core import settings
+from core.errors import ConfigurationError
 from geo.geocode import geocode
 
 INSIDE = (4.3499, 50.8503)  # lon, lat: near the Bourse, Bruxelles

@@ -17,8 +17,8 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Page, expect
 
-import settings
-from auth import hash_password
+from core import settings
+from core.auth import hash_password
 from ingest import contribute
 from ingest.store import open_store
 from tests import test_browser

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-import settings
-from errors import InputFileError
+from core import settings
+from core.errors import InputFileError
 from geo.join import load_join
 from ingest.__main__ import main
 from ingest.export import export

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from errors import InputFileError
+from core.errors import InputFileError
 from ingest.readers import MAX_FIELD_CHARS, read_table
 
 FILES = Path(__file__).parent / "fixtures" / "files"

@@ -13,10 +13,10 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-import settings
-from errors import ReferenceDataError, ReferenceNotBuiltError
+from core import settings
+from core.errors import ReferenceDataError, ReferenceNotBuiltError
+from core.settings import PROJECT_DIR
 from geo import reference, sources
-from settings import PROJECT_DIR
 
 
 def test_builds_the_19_communes_with_codes_names_area_and_population(built_reference) -> None:

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 import shapely
 
-import settings
-from errors import DownloadError
+from core import settings
+from core.errors import DownloadError
 from geo import reference
 
 SECTORS_NAME = "sh_statbel_statistical_sectors_31370_20220101.geojson"

@@ -12,7 +12,7 @@ import pytest
 from starlette.requests import Request
 from starlette.responses import Response
 
-import settings
+from core import settings
 from geo.join import BoundaryJoin
 from tests.sample_initiatives import app_environment, fill_store, sample_records
 from ui import data, routes

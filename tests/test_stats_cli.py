@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import settings
+from core import settings
 from geo.join import BoundaryJoin
 from ingest.__main__ import main
 from tests.sample_initiatives import app_environment, fill_store, sample_records

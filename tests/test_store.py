@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-import settings
-from errors import RecordNotFoundError, StoreError
-from ingest.schema import RECORD_COLUMNS
+from core import settings
+from core.errors import RecordNotFoundError, StoreError
+from core.record import RECORD_COLUMNS
 from ingest.store import Store, open_store, stable_id
 
 

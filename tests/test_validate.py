@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ingest import osm, schema
+from core import taxonomy
+from core.record import RECORD_COLUMNS
+from ingest import osm
 from ingest.readers import RawTable, read_table
 from ingest.validate import Rejection, Validated, validate
 
@@ -33,7 +35,7 @@ def record(checked: Validated, source_row: int) -> pd.Series:
 
 
 def test_records_have_exactly_the_schema_columns(french: Validated) -> None:
-    assert tuple(french.records.columns) == schema.RECORD_COLUMNS
+    assert tuple(french.records.columns) == RECORD_COLUMNS
 
 
 def test_ids_join_codes_and_times_are_left_to_the_store(french: Validated) -> None:
@@ -101,18 +103,18 @@ def test_free_text_categories_map_onto_the_taxonomy(french: Validated) -> None:
 
 
 def test_category_of_ignores_accents_case_and_punctuation() -> None:
-    assert schema.category_of("COHÉSION-sociale") == ("community", True)
-    assert schema.category_of("Réparation") == ("repair", True)
+    assert taxonomy.category_of("COHÉSION-sociale") == ("community", True)
+    assert taxonomy.category_of("Réparation") == ("repair", True)
 
 
 def test_category_of_reads_osm_tags_and_takes_the_first_recognised_part() -> None:
-    assert schema.category_of("youth_centre; community_centre") == ("education", True)
-    assert schema.category_of("bar; ngo") == ("community", True)
+    assert taxonomy.category_of("youth_centre; community_centre") == ("education", True)
+    assert taxonomy.category_of("bar; ngo") == ("community", True)
 
 
 def test_category_of_finds_a_synonym_inside_free_text() -> None:
-    assert schema.category_of("Repair Café de Saint-Gilles") == ("repair", True)
-    assert schema.category_of("Tricot") == ("other", False)
+    assert taxonomy.category_of("Repair Café de Saint-Gilles") == ("repair", True)
+    assert taxonomy.category_of("Tricot") == ("other", False)
 
 
 def test_unrecognised_category_becomes_other_with_a_note(french: Validated) -> None:

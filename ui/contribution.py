@@ -9,10 +9,10 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from auth import Lockout
-from errors import BimError
+from core.auth import Lockout
+from core.errors import BimError
+from core.settings import Settings
 from geo.geocode import geocode_one
-from settings import Settings
 from ui import data, maps
 
 PIN_ZOOM = 16

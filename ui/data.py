@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,11 +17,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-import settings
+from core import settings
+from core.taxonomy import CATEGORIES
+from core.text import fold, fold_series
 from geo import coverage, display, reference
 from i18n import LANGUAGES, commune_codes, commune_names, t
 from ingest import export
-from ingest.schema import CATEGORIES
 from ingest.store import Store, open_store
 from ui import maps
 
@@ -75,17 +75,8 @@ def snapshot(config: settings.Settings) -> Snapshot:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def published(snap: Snapshot) -> pd.DataFrame:
-    """Every published initiative (public columns, schema.PUBLIC_COLUMNS)."""
+    """Every published initiative (public columns, core.record.PUBLIC_COLUMNS)."""
     return store(snap.config.database_url).read(status="published")
-
-
-def _folded(text: pd.Series) -> pd.Series:
-    """Lower case without accents, so "ecole" finds "École"."""
-    return (
-        text.fillna("")
-        .astype(str)
-        .map(lambda s: unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower())
-    )
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -94,7 +85,7 @@ def _search_text(snap: Snapshot) -> pd.Series:
     records = published(snap)
     labels = {key: " ".join((c.fr, c.nl, c.en)) for key, c in CATEGORIES.items()}
     text = records.reindex(columns=list(SEARCH_COLUMNS)).astype("string").fillna("").agg(" ".join, axis=1)
-    return _folded(text + " " + records["category"].map(labels).fillna(""))
+    return fold_series(text + " " + records["category"].map(labels).fillna(""))
 
 
 def filtered(snap: Snapshot, categories: list[str], nis_codes: list[str], text: str) -> tuple[pd.DataFrame, int]:
@@ -105,7 +96,7 @@ def filtered(snap: Snapshot, categories: list[str], nis_codes: list[str], text: 
         keep &= records["category"].isin(categories)
     if nis_codes:
         keep &= records["nis_code"].isin(nis_codes)
-    words = _folded(pd.Series([text])).iloc[0].split()
+    words = fold(text).split()
     if words:
         haystack = _search_text(snap)
         for word in words:

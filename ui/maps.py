@@ -24,9 +24,9 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
+from core.settings import Settings
+from core.taxonomy import CATEGORIES
 from i18n import category_label, t
-from ingest.schema import CATEGORIES
-from settings import Settings
 from ui import safe
 
 VENDOR_URL = "/app/static/vendor"  # Streamlit static serving of ./static (see Makefile: assets)

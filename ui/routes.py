@@ -11,8 +11,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 from streamlit.logger import get_logger
 
-import settings
-from errors import BimError
+from core import settings
+from core.errors import BimError
 from ui.maps import TEXTS_ROUTE
 
 LOG = get_logger(__name__)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.settings import Settings
+from core.text import is_missing, split_addresses
 from geo.crs import to_wgs84
 from geo.geocode import index, offline
 from geo.geocode import online as online_geocoder
-from geo.geocode.normalise import split_addresses
-from settings import Settings
 
 OUTPUT_COLUMNS = (
     "lon",
@@ -72,7 +72,7 @@ def geocode_one(text: str, settings: Settings, *, online: bool = False) -> dict:
     """Place one free-text address; the result as a dict of `OUTPUT_COLUMNS` (NaN as None)."""
     row = geocode(pd.DataFrame({"address": [text]}), settings, online=online).iloc[0]
     plain = {key: value.item() if isinstance(value, np.generic) else value for key, value in row.items()}
-    return {key: None if isinstance(value, float) and np.isnan(value) else value for key, value in plain.items()}
+    return {key: None if is_missing(value) and not isinstance(value, str) else value for key, value in plain.items()}
 
 
 def _parts(addresses: pd.DataFrame) -> pd.DataFrame:

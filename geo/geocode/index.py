@@ -26,11 +26,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from errors import GazetteerNotBuiltError, ReferenceDataError
+from core.errors import GazetteerNotBuiltError, ReferenceDataError
+from core.settings import Settings
 from geo.crs import PROJECTED_CRS, to_projected
 from geo.geocode.normalise import housenumber_parts, street_key, street_keys
 from geo.reference import commune_names
-from settings import Settings
 
 SOURCES = {
     "housenumbers": "gazetteer/brussels_housenumbers_osm_2021_tiles.csv",

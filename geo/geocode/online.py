@@ -20,9 +20,9 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim, Pelias, Photon
 from geopy.location import Location
 
-from errors import ConfigurationError
+from core.errors import ConfigurationError
+from core.settings import Settings
 from geo.join import load_join
-from settings import Settings
 
 SERVICES = {"nominatim": Nominatim, "photon": Photon, "pelias": Pelias}
 # The region's bounding box, (south, west) and (north, east), slightly padded.

@@ -1,53 +1,14 @@
-"""The initiative record: its fields, category taxonomy (FR/NL/EN), statuses and precisions.
+"""The category taxonomy: keys, FR/NL/EN labels, map colours, and the words that name each one.
 
-Every part of the project (readers, store, export, app) uses these names; a record travels as
-one row of a DataFrame with `RECORD_COLUMNS`.
+Free-text categories from files and forms map onto a key through `category_of`.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-RECORD_COLUMNS: tuple[str, ...] = (
-    "id",  # stable identifier (see ingest.store): the same source row keeps the same id
-    "name",
-    "name_fr",
-    "name_nl",
-    "name_en",
-    "description",
-    "category",  # a key of CATEGORIES
-    "street",
-    "housenumber",
-    "postcode",
-    "locality",
-    "lon",  # WGS84 degrees, NaN when not placed
-    "lat",
-    "nis_code",  # commune (NIS code), from geo.join; missing outside the region
-    "quartier_code",
-    "sector_code",
-    "geocode_source",  # where lon/lat came from: "file", "offline", "nominatim", "form", ...
-    "geocode_precision",  # one of PRECISIONS
-    "geocode_score",  # 0..100
-    "website",  # http(s) only
-    "image_url",  # http(s) only: a picture of the place (contribution form)
-    "story",  # what makes it worth visiting (contribution form)
-    "contact",  # private: never published, exported or shown
-    "status",  # one of STATUSES
-    "status_reason",
-    "source_name",
-    "source_row",  # 1-based row (or feature) number in the source file
-    "source_key",  # the source's own id when it has one, else derived (see ingest.store)
-    "licence",
-    "created_at",  # ISO 8601 UTC
-    "updated_at",
-)
-PRIVATE_COLUMNS: tuple[str, ...] = ("contact",)
-PUBLIC_COLUMNS: tuple[str, ...] = tuple(c for c in RECORD_COLUMNS if c not in PRIVATE_COLUMNS)
-
-STATUSES: tuple[str, ...] = ("published", "pending", "rejected", "duplicate")
-PRECISIONS: tuple[str, ...] = ("given", "address", "street", "postcode", "none")
+from core.text import fold
 
 
 @dataclass(frozen=True)
@@ -90,7 +51,7 @@ CATEGORIES: dict[str, Category] = {
     )
 }  # fmt: skip
 
-# Free text (FR/NL/EN, normalised as by `normalise_text`) and OSM tag values -> category key.
+# Free text (FR/NL/EN, folded by `core.text.fold`) and OSM tag values -> category key.
 # A category's key and its three labels are recognised too.
 CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "community": (
@@ -164,26 +125,13 @@ CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def normalise_text(text: str) -> str:
-    """Lower case, no accents, punctuation and '_' as single spaces: 'Cohésion_sociale!' -> 'cohesion sociale'."""
-    plain = (
-        text.lower()
-        if text.isascii()
-        else unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    )
-    return _NON_ALNUM.sub(" ", plain).strip()
-
-
 def _synonym_index() -> dict[str, str]:
     """Normalised synonym -> key, including each key and its FR/NL/EN labels."""
     index: dict[str, str] = {}
     for key, words in CATEGORY_SYNONYMS.items():
         category = CATEGORIES[key]
         for word in (key.replace("_", " "), category.fr, category.nl, category.en, *words):
-            index.setdefault(normalise_text(word), key)
+            index.setdefault(fold(word), key)
     return index
 
 
@@ -198,13 +146,13 @@ def category_of(text: str | None) -> tuple[str, bool]:
     separated by ; / |, as in "bar; ngo"); else the longest synonym found as whole words in the
     text ("Repair Café de Saint-Gilles" -> repair). Empty text gives ("other", False).
     """
-    plain = normalise_text(text) if text else ""
+    plain = fold(text) if text else ""
     if not plain:
         return "other", False
     if plain in _SYNONYM_TO_KEY:
         return _SYNONYM_TO_KEY[plain], True
     for part in re.split(r"[;/|]", text or ""):
-        key = _SYNONYM_TO_KEY.get(normalise_text(part))
+        key = _SYNONYM_TO_KEY.get(fold(part))
         if key:
             return key, True
     padded = f" {plain} "

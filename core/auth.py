@@ -13,7 +13,7 @@ import os
 import time
 from dataclasses import dataclass, field
 
-from errors import ConfigurationError
+from core.errors import ConfigurationError
 
 _SCHEME = "scrypt"
 _N, _R, _P = 2**14, 8, 1
