@@ -7,14 +7,22 @@ BIM_SOURCE_DIR ?= $(if $(wildcard ../shared/data),$(abspath ../shared/data),)
 export BIM_SOURCE_DIR
 PORT ?= 8501
 
-.PHONY: setup system-deps assets reference run test lint bench clean
+.PHONY: setup messages system-deps assets reference run test lint bench clean
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
+
+# The translations: each language's .po compiled to the .mo the app reads (git-ignored); a catalog is
+# recompiled when its .po changes. `python -m i18n.template` after editing the English one (README).
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard i18n/locales/*/LC_MESSAGES/messages.po))
+messages: $(CATALOGS)
+
+i18n/locales/%/LC_MESSAGES/messages.mo: i18n/locales/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --statistics -l $* -i $< -o $@
 
 # The tests drive a real browser and a real PostGIS server: Debian's chromium and PostgreSQL 15 + PostGIS.
 SYSTEM_PACKAGES := chromium postgresql-15 postgresql-15-postgis-3
@@ -72,4 +80,4 @@ bench: setup system-deps assets data/boroughs/build.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache data/boroughs/*.geojson data/boroughs/build.json
-	rm -rf node_modules $(VENDOR) test-artifacts
+	rm -rf node_modules $(VENDOR) test-artifacts $(CATALOGS)

@@ -63,3 +63,7 @@ class SubmissionError(BimError):
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = problems
         super().__init__("; ".join(f"{field}: {code}" for field, code in sorted(problems.items())))
+
+
+class CatalogError(BimError):
+    """A compiled translation catalog (.mo) is missing or older than its .po: `make messages` rebuilds it."""

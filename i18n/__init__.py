@@ -1,7 +1,8 @@
 """FR/NL/EN strings: every label and message of the app, category labels and commune names.
 
-`t(key, lang)` looks a message up in `i18n.messages.MESSAGES`; category labels come from
-`core.taxonomy.CATEGORIES`, commune names from `data/boroughs/communes.csv`.
+`t(key, lang)` looks a message up in the compiled gettext catalogs (`i18n.catalogs`); numbers and
+dates are written by `i18n.formats`; category labels come from `core.taxonomy.CATEGORIES`, commune
+names from `data/boroughs/communes.csv`.
 """
 
 from __future__ import annotations
@@ -10,16 +11,42 @@ import functools
 
 from core.taxonomy import CATEGORIES
 from geo.reference import commune_names as _commune_table
-from i18n.messages import MESSAGES
+from i18n.catalogs import compiled, po_path
+from i18n.formats import format_date, format_datetime, format_number, format_percent, metric_value
+from i18n.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, known
 
-LANGUAGES: tuple[str, ...] = ("fr", "nl", "en")
-DEFAULT_LANGUAGE = "fr"
-LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
+    "browser_language",
+    "category_label",
+    "commune_codes",
+    "commune_name",
+    "commune_names",
+    "format_date",
+    "format_datetime",
+    "format_number",
+    "format_percent",
+    "metric_value",
+    "number",
+    "t",
+]
+
+# The pages' former name for `format_number`, until they call it by its own.
+number = format_number
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    """The message `key` in `lang` (FR when `lang` is unknown), formatted with `values`."""
-    text = MESSAGES[key].get(lang, MESSAGES[key][DEFAULT_LANGUAGE])
+    """The message `key` in `lang` (FR when `lang` is unknown or lacks it), formatted with `values`.
+
+    Raises KeyError when no catalog has `key`.
+    """
+    text = compiled(known(lang)).get(key)
+    if text is None:
+        text = compiled(DEFAULT_LANGUAGE).get(key)
+    if text is None:
+        raise KeyError(f"no message {key!r} in {po_path(DEFAULT_LANGUAGE)}")
     return text.format(**values) if values else text
 
 
@@ -42,7 +69,7 @@ def commune_codes() -> list[str]:
 
 def commune_names(lang: str) -> dict[str, str]:
     """NIS code -> commune name in `lang`, in NIS-code order (all 19 communes)."""
-    return _names().get(lang, _names()[DEFAULT_LANGUAGE])
+    return _names()[known(lang)]
 
 
 def commune_name(nis_code: object, lang: str) -> str:
@@ -66,20 +93,3 @@ def browser_language(accept_language: str | None) -> str:
         if lang in LANGUAGES:
             return lang
     return DEFAULT_LANGUAGE
-
-
-_SEPARATORS = {"fr": ("\u202f", ","), "nl": (".", ","), "en": (",", ".")}  # thousands, decimal
-
-
-def number(value: float, lang: str, decimals: int = 0) -> str:
-    """A number written the way `lang` readers expect: 12 345,6 (FR), 12.345,6 (NL), 12,345.6 (EN)."""
-    thousands, decimal = _SEPARATORS.get(lang, _SEPARATORS[DEFAULT_LANGUAGE])
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
-
-
-def metric_value(value: float, metric: str, lang: str) -> str:
-    """A coverage metric as shown on the pages: shares in percent, counts whole, densities to 0.01."""
-    if metric.startswith("share_"):
-        return f"{number(value * 100, lang, 1)} %"
-    return number(value, lang, 0 if metric == "initiatives" else 2)

@@ -1,11 +1,10 @@
-"""The app's helpers: translations, escaping, offline map assets."""
+"""The app's helpers: commune names, browser language, escaping, offline map assets."""
 
 from __future__ import annotations
 
 import gzip
 import json
 import re
-import string
 
 import folium
 import pandas as pd
@@ -13,21 +12,8 @@ import pytest
 
 from core import settings
 from core.taxonomy import CATEGORIES
-from i18n import LANGUAGES, browser_language, commune_codes, commune_name, commune_names, metric_value, number, t
-from i18n.messages import MESSAGES
+from i18n import browser_language, commune_codes, commune_name, commune_names
 from ui import maps, safe
-
-
-def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
-@pytest.mark.parametrize("key", sorted(MESSAGES))
-def test_every_message_has_the_three_languages_and_the_same_placeholders(key: str) -> None:
-    texts = MESSAGES[key]
-    assert set(texts) == set(LANGUAGES)
-    assert all(texts.values())
-    assert _placeholders(texts["nl"]) == _placeholders(texts["fr"]) == _placeholders(texts["en"])
 
 
 def test_commune_names_follow_the_language() -> None:
@@ -51,10 +37,6 @@ def test_commune_names_follow_the_language() -> None:
 )
 def test_browser_language_takes_the_preferred_one_we_speak(header: str | None, expected: str) -> None:
     assert browser_language(header) == expected
-
-
-def test_messages_format_their_values() -> None:
-    assert t("map.count", "en", shown="3", total="10") == "**3** initiatives shown (of 10)"
 
 
 @pytest.mark.parametrize(
@@ -164,16 +146,6 @@ def test_an_unknown_plugin_asset_fails_loudly() -> None:
     m.add_child(element)
     with pytest.raises(KeyError):
         maps.localise_assets(m)
-
-
-@pytest.mark.parametrize(("lang", "expected"), [("fr", "12\u202f345,7"), ("nl", "12.345,7"), ("en", "12,345.7")])
-def test_numbers_are_written_per_language(lang: str, expected: str) -> None:
-    assert number(12345.67, lang, 1) == expected
-
-
-def test_shares_are_shown_in_percent() -> None:
-    assert metric_value(0.5234, "share_within_500m", "fr") == "52,3 %"
-    assert metric_value(1234, "initiatives", "en") == "1,234"
 
 
 def test_choropleth_classes_follow_quantiles_and_the_legend_matches() -> None:

@@ -1,0 +1,78 @@
+"""Numbers, percentages and dates written the way each language's readers expect, by Babel (CLDR data).
+
+French and Dutch follow the Belgian locales (fr_BE: 12 345,6 with a narrow no-break space and 52,3 %;
+nl_BE: 12.345,6 and 52,3%), English follows en_GB (see `i18n.languages`). Times are shown in Brussels
+time; a naive datetime is taken as UTC, the store's convention.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from datetime import date, datetime
+
+from babel import Locale, dates
+from babel.numbers import NumberPattern
+
+from i18n.languages import LOCALES, known
+
+TIMEZONE = dates.get_timezone("Europe/Brussels")
+
+
+@functools.cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(LOCALES[known(lang)])
+
+
+def _with_decimals(pattern: NumberPattern, decimals: int) -> NumberPattern:
+    """The locale's own pattern (grouping, signs, spacing) showing exactly `decimals` decimals."""
+    fixed = copy.copy(pattern)
+    fixed.frac_prec = (decimals, decimals)
+    return fixed
+
+
+def format_number(value: float, lang: str, decimals: int = 0) -> str:
+    """`value` rounded to `decimals` decimals, with `lang`'s digit grouping and decimal mark."""
+    locale = _locale(lang)
+    return _with_decimals(locale.decimal_formats[None], decimals).apply(value, locale)
+
+
+def format_percent(share: float, lang: str, decimals: int = 1) -> str:
+    """A share (0.523) as a percentage in `lang` (52,3 % in French), with `decimals` decimals."""
+    locale = _locale(lang)
+    return _with_decimals(locale.percent_formats[None], decimals).apply(share, locale)
+
+
+def format_date(value: date, lang: str) -> str:
+    """A day with the month in words: 7 mars 2026, 7 maart 2026, 7 March 2026."""
+    if isinstance(value, datetime):
+        value = _in_brussels(value).date()
+    return dates.format_date(value, "long", locale=_locale(lang))
+
+
+def format_datetime(value: datetime | str, lang: str) -> str:
+    """A moment in Brussels time, to the minute: 7 mars 2026 à 14:05, 7 maart 2026 om 14:05.
+
+    `value` may be an ISO 8601 string, as the store and the build metadata keep them.
+    """
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError as error:
+            raise ValueError(f"not an ISO 8601 date and time: {value!r}") from error
+    moment = _in_brussels(value)
+    locale = _locale(lang)
+    time_text = dates.format_time(moment, "short", locale=locale)
+    return dates.get_datetime_format("long", locale=locale).format(time_text, format_date(moment, lang))
+
+
+def _in_brussels(value: datetime) -> datetime:
+    aware = value if value.tzinfo else value.replace(tzinfo=dates.UTC)
+    return aware.astimezone(TIMEZONE)
+
+
+def metric_value(value: float, metric: str, lang: str) -> str:
+    """A coverage metric as shown on the pages: shares in percent, counts whole, densities to 0.01."""
+    if metric.startswith("share_"):
+        return format_percent(value, lang, 1)
+    return format_number(value, lang, 0 if metric == "initiatives" else 2)
