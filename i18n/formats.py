@@ -10,9 +10,10 @@ from __future__ import annotations
 import copy
 import functools
 from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from babel import Locale, dates
-from babel.numbers import NumberPattern
+from babel.numbers import NumberPattern, get_plus_sign_symbol
 
 from i18n.languages import LOCALES, known
 
@@ -24,23 +25,36 @@ def _locale(lang: str) -> Locale:
     return Locale.parse(LOCALES[known(lang)])
 
 
-def _with_decimals(pattern: NumberPattern, decimals: int) -> NumberPattern:
-    """The locale's own pattern (grouping, signs, spacing) showing exactly `decimals` decimals."""
+def _apply(pattern: NumberPattern, value: float, lang: str, decimals: int, signed: bool) -> str:
+    """`value` through the locale's own pattern (grouping, signs, spacing) with exactly `decimals` decimals.
+
+    Rounded half to even on the decimal value, as Babel rounds; what rounds to zero loses its minus
+    sign ("0,0", not "-0,0"), and `signed` puts a plus sign before what is above zero.
+    """
+    locale = _locale(lang)
     fixed = copy.copy(pattern)
     fixed.frac_prec = (decimals, decimals)
-    return fixed
+    scaled = Decimal(str(value)).scaleb(fixed.scale)
+    rounded = scaled.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
+    if rounded.is_zero():
+        rounded = abs(rounded)
+    elif signed and rounded > 0:
+        fixed.prefix = (get_plus_sign_symbol(locale) + fixed.prefix[0], fixed.prefix[1])
+    fixed.scale = 0
+    return fixed.apply(rounded, locale)
 
 
-def format_number(value: float, lang: str, decimals: int = 0) -> str:
-    """`value` rounded to `decimals` decimals, with `lang`'s digit grouping and decimal mark."""
-    locale = _locale(lang)
-    return _with_decimals(locale.decimal_formats[None], decimals).apply(value, locale)
+def format_number(value: float, lang: str, decimals: int = 0, signed: bool = False) -> str:
+    """`value` rounded to `decimals` decimals, with `lang`'s digit grouping and decimal mark.
+
+    `signed` writes a plus sign before a positive value, as a difference is shown (+1,5).
+    """
+    return _apply(_locale(lang).decimal_formats[None], value, lang, decimals, signed)
 
 
 def format_percent(share: float, lang: str, decimals: int = 1) -> str:
     """A share (0.523) as a percentage in `lang` (52,3 % in French), with `decimals` decimals."""
-    locale = _locale(lang)
-    return _with_decimals(locale.percent_formats[None], decimals).apply(share, locale)
+    return _apply(_locale(lang).percent_formats[None], share, lang, decimals, signed=False)
 
 
 def format_date(value: date, lang: str) -> str:

@@ -175,6 +175,20 @@ def test_numbers_are_rounded_to_the_decimals_asked() -> None:
     assert format_number(2, "en", 2) == "2.00"
     assert format_percent(0.0566, "en", 0) == "6%"
     assert format_number(-1234.56, "fr", 1) == "-1\u202f234,6"
+    # Half to even, on the decimal value written: 0.125 -> 0.12, 0.135 -> 0.14.
+    assert (format_number(0.125, "en", 2), format_number(0.135, "en", 2)) == ("0.12", "0.14")
+
+
+def test_what_rounds_to_zero_has_no_minus_sign() -> None:
+    assert format_number(-0.04, "fr", 1) == "0,0"
+    assert format_percent(-0.0004, "nl") == "0,0%"
+
+
+def test_a_signed_number_shows_plus_above_zero_only() -> None:
+    assert format_number(1.25, "en", 1, signed=True) == "+1.2"
+    assert format_number(-3.46, "nl", 1, signed=True) == "-3,5"
+    assert format_number(0.01, "fr", 1, signed=True) == "0,0"
+    assert format_number(12345, "fr", signed=True) == "+12\u202f345"
 
 
 def test_metrics_are_shown_as_the_pages_show_them() -> None:
