@@ -180,7 +180,7 @@ def test_the_revision_moves_with_every_change_and_only_then(store: Store) -> Non
 
 def test_newer_schema_is_refused(store: Store, database_url: str) -> None:
     with store.engine.begin() as conn:
-        conn.execute(sa.insert(store.schema_version), {"version": 99, "applied_at": "2030-01-01T00:00:00Z"})
+        conn.execute(sa.insert(store.tables.schema_version), {"version": 99, "applied_at": "2030-01-01T00:00:00Z"})
     with pytest.raises(StoreError, match="newer than this code"):
         open_store(dataclasses.replace(settings.load(), database_url=database_url))
 
