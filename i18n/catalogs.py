@@ -47,4 +47,4 @@ def compiled(lang: str) -> dict[str, str]:
         raise CatalogError(f"{mo} {state}: run `make messages` to compile the translations")
     with mo.open("rb") as file:
         catalog = read_mo(file)
-    return {message.id: message.string for message in catalog if message.id}
+    return {str(message.id): str(message.string) for message in catalog if message.id}

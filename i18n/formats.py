@@ -77,7 +77,8 @@ def format_datetime(value: datetime | str, lang: str) -> str:
     moment = _in_brussels(value)
     locale = _locale(lang)
     time_text = dates.format_time(moment, "short", locale=locale)
-    return dates.get_datetime_format("long", locale=locale).format(time_text, format_date(moment, lang))
+    pattern = str(dates.get_datetime_format("long", locale=locale))
+    return pattern.format(time_text, format_date(moment, lang))
 
 
 def _in_brussels(value: datetime) -> datetime:

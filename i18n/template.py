@@ -52,7 +52,7 @@ def render(catalog: Catalog) -> bytes:
 def flag_placeholders(catalog: Catalog, source: Catalog) -> None:
     """Flag `python-brace-format` on every entry whose English text in `source` has placeholders."""
     for message in catalog:
-        if message.id and message.id in source and placeholders(source[message.id].string):
+        if message.id and message.id in source and placeholders(str(source[message.id].string)):
             message.flags.add(BRACE_FLAG)
 
 
@@ -73,7 +73,7 @@ def template(source: Catalog) -> Catalog:
     )
     for message in source:
         if message.id:
-            pot.add(message.id, auto_comments=message.string.splitlines())
+            pot.add(message.id, auto_comments=str(message.string).splitlines())
     flag_placeholders(pot, source)
     return pot
 

@@ -96,7 +96,8 @@ def check_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]
 
 def check(submission: Submission) -> tuple[dict[str, Any], dict[str, str]]:
     """The pending record a submission makes, and its problems (empty: it can be stored)."""
-    placed = submission.lon is not None and submission.lat is not None
+    lon, lat = submission.lon, submission.lat
+    placed = lon is not None and lat is not None
     fields = {
         "name": submission.name,
         "category": submission.category,
@@ -106,8 +107,8 @@ def check(submission: Submission) -> tuple[dict[str, Any], dict[str, str]]:
         "contact": submission.contact,
         "image_url": submission.image_url,
         "story": submission.story,
-        "lon": str(float(submission.lon)) if placed else None,
-        "lat": str(float(submission.lat)) if placed else None,
+        "lon": str(float(lon)) if lon is not None and lat is not None else None,
+        "lat": str(float(lat)) if lon is not None and lat is not None else None,
     }
     record, problems = check_fields(fields)
     if _clean(submission.contact) is None:

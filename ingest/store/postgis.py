@@ -64,7 +64,10 @@ class PostgisBackend:
     def insert_many(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
         """COPY the rows in (COPY parses the EWKT of `geom` itself)."""
         names = list(rows[0])
-        cursor = conn.connection.driver_connection.cursor()
+        driver = conn.connection.driver_connection
+        if driver is None:
+            raise StoreError("the PostGIS connection was closed during the import")
+        cursor = driver.cursor()
         with cursor, cursor.copy(f"COPY initiatives ({', '.join(names)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(tuple(row.values()))

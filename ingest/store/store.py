@@ -293,7 +293,7 @@ class Store:
     def _stored(self, conn: Connection, ids: list[str]) -> dict[str, sa.Row[Any]]:
         """id -> (content_hash, created_at, contact) of the given ids already stored."""
         table = self.tables.initiatives
-        found: dict[str, sa.Row[Any]] = {}
+        found: dict[str, Any] = {}
         for start in range(0, len(ids), _ID_CHUNK):
             query = sa.select(table.c.id, table.c.content_hash, table.c.created_at, table.c.contact).where(
                 table.c.id.in_(ids[start : start + _ID_CHUNK])
