@@ -5,30 +5,24 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import settings
-from core.errors import BimError
 from geo import coverage
 from i18n import category_label, commune_name, commune_names, metric_value, number, t
 from ingest import export
-from ui import data, maps, state
+from ui import components, data, maps, page, state
 
-lang = st.session_state[state.LANG_KEY]
-config = settings.load()
+ctx = page.start("commune.title")
+lang, config = ctx.lang, ctx.config
 names = commune_names(lang)
-st.title(t("commune.title", lang))
 
 commune_key = state.init_value("commune", lang, "commune", next(iter(names)), names)
 st.selectbox(t("commune.choose", lang), list(names), format_func=names.__getitem__, key=commune_key)
 nis_code = state.write_param("commune", lang, "commune")
 
-try:
-    layers = data.layers(config.data_dir)
-    snap = data.snapshot(config)
+with ctx.guard():
+    layers = ctx.layers
+    snap = ctx.snapshot
     stats = data.statistics(snap, ())
     records = data.published(snap)
-except BimError as exc:
-    st.error(t("app.unavailable", lang, error=exc))
-    st.stop()
 report = coverage.commune_report(nis_code, stats, layers.sectors_projected, records)
 
 st.subheader(t("commune.figures", lang, commune=names[nis_code]))
@@ -114,22 +108,21 @@ if across.empty:
 else:
     st.dataframe(across[list(across_columns)], column_config=across_columns, hide_index=True, width="stretch")
 
-downloads = {
-    "figures": lambda: report.figures.to_csv().encode(),
-    "categories": lambda: report.categories.to_csv(index=False).encode(),
-    "gaps": lambda: gaps.to_csv(index=False).encode(),
-    "across": lambda: (
-        export.spreadsheet_safe(export.public_records(report.across_border))
-        .assign(distance_m=report.across_border["distance_m"].round(1))
-        .to_csv(index=False)
-        .encode()
-    ),
-}
-for column, (part, build) in zip(st.columns(len(downloads)), downloads.items(), strict=True):
-    column.download_button(
-        t(f"download.report_{part}", lang),
-        data=build,
-        file_name=f"commune-{nis_code}-{part}.csv",
-        mime="text/csv",
-        on_click="ignore",
-    )
+
+def across_csv() -> bytes:
+    """The initiatives across the border: public fields, spreadsheet-safe, with their distance."""
+    public = export.spreadsheet_safe(export.public_records(report.across_border))
+    return public.assign(distance_m=report.across_border["distance_m"].round(1)).to_csv(index=False).encode()
+
+
+components.download_buttons(
+    [
+        components.Download(t(f"download.report_{part}", lang), build, f"commune-{nis_code}-{part}.csv", "text/csv")
+        for part, build in {
+            "figures": lambda: report.figures.to_csv().encode(),
+            "categories": lambda: report.categories.to_csv(index=False).encode(),
+            "gaps": lambda: gaps.to_csv(index=False).encode(),
+            "across": across_csv,
+        }.items()
+    ]
+)

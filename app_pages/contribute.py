@@ -6,19 +6,17 @@ import uuid
 
 import streamlit as st
 
-from core import settings
-from core.errors import BimError, SubmissionError
+from core.errors import SubmissionError
 from core.taxonomy import CATEGORIES
 from i18n import category_label, commune_name, t
 from ingest import contribute
-from ui import contribution, data, state
+from ui import components, contribution, data, page
 
 HONEYPOT_KEY = "contribute_homepage"
 FIELDS = ("name", "category", "description", "address", "website", "contact", "image_url", "story")
 
-lang = st.session_state[state.LANG_KEY]
-config = settings.load()
-st.title(t("contribute.title", lang))
+ctx = page.start("contribute.title")
+lang, config = ctx.lang, ctx.config
 st.markdown(t("contribute.intro", lang))
 
 if st.session_state.get("contribute_done"):
@@ -61,11 +59,8 @@ elif found is not None and found["lon"] is not None:
 elif address.strip():
     st.caption(t("contribute.not_found", lang))
 st.caption(t("contribute.pin_help", lang))
-try:
+with ctx.guard():
     clicked = contribution.pin_map(config, point, key="contribute_map")
-except BimError as exc:
-    st.error(t("app.unavailable", lang, error=exc))
-    st.stop()
 if clicked is not None:
     st.session_state["contribute_pin"] = (address, clicked)
     st.rerun()
@@ -109,24 +104,12 @@ if sent:
         token=st.session_state["contribute_token"],
         honeypot=honeypot,
     )
-    try:
-        contribute.submit(data.store(config.database_url), config, submission)
-    except SubmissionError as exc:
-        for field in FIELDS:
-            if field in exc.problems:
-                code = exc.problems[field]
-                st.error(
-                    t(
-                        f"contribute.error_{code}",
-                        lang,
-                        field=t(f"contribute.{field}", lang),
-                        limit=limits.get(field, ""),
-                    )
-                )
-        st.stop()
-    except BimError as exc:
-        st.error(t("app.unavailable", lang, error=exc))
-        st.stop()
+    with ctx.guard():
+        try:
+            contribute.submit(data.store(config.database_url), config, submission)
+        except SubmissionError as exc:
+            components.submission_errors(exc, lang, "contribute.{field}", FIELDS)
+            st.stop()
     st.session_state["contribute_count"] = st.session_state.get("contribute_count", 0) + 1
     st.session_state["contribute_done"] = True
     for key in ("contribute_token", "contribute_pin", "contribute_address"):

@@ -4,39 +4,27 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import settings
-from core.errors import BimError
 from core.taxonomy import CATEGORIES
 from geo import coverage
 from i18n import category_label, commune_names, metric_value, t
-from ui import data, maps, safe, state
+from ui import components, data, maps, page, state
 
-lang = st.session_state[state.LANG_KEY]
-config = settings.load()
+ctx = page.start("coverage.title")
+lang, config = ctx.lang, ctx.config
 metrics = coverage.metric_columns()
-st.title(t("coverage.title", lang))
 st.caption(t("coverage.intro", lang))
 
 metric_key = state.init_value("coverage_metric", lang, "metric", coverage.share_column(500), metrics)
-categories_key = state.init_list("coverage_categories", lang, "cat", CATEGORIES)
+category_filter = components.category_filter("coverage_categories", lang)
 left, right = st.columns(2)
 left.selectbox(t("coverage.metric", lang), metrics, format_func=lambda m: t(f"metric.{m}", lang), key=metric_key)
-right.multiselect(
-    t("coverage.categories", lang),
-    list(CATEGORIES),
-    format_func=lambda key: category_label(key, lang),
-    key=categories_key,
-    placeholder=t("map.filter_all", lang),
-)
+category_filter.draw(right, t("coverage.categories", lang))
 metric = state.write_param("coverage_metric", lang, "metric")
-categories = tuple(state.write_param("coverage_categories", lang, "cat"))
+categories = tuple(category_filter.chosen())
 
-try:
-    layers = data.layers(config.data_dir)
-    stats = data.statistics(data.snapshot(config), categories)
-except BimError as exc:
-    st.error(t("app.unavailable", lang, error=exc))
-    st.stop()
+with ctx.guard():
+    layers = ctx.layers
+    stats = data.statistics(ctx.snapshot, categories)
 
 names = commune_names(lang)
 summary = coverage.regional_summary(stats)
@@ -61,12 +49,7 @@ shown = layers.communes_web.assign(
 m = maps.base_map(config)
 maps.add_choropleth(m, shown, colours, ["commune", "value"], [t("column.commune", lang), t(f"metric.{metric}", lang)])
 maps.show(maps.page(m), t("coverage.map_title", lang, metric=t(f"metric.{metric}", lang)), height=460)
-legend = " ".join(
-    f'<span style="white-space:nowrap"><span style="color:{colour}">&#9632;</span> '
-    f"{safe.text(formatted(low))} – {safe.text(formatted(high))}</span>"
-    for colour, low, high in classes
-)
-st.html(f'<div class="bim-legend">{legend}</div>')
+components.legend(((colour, f"{formatted(low)} – {formatted(high)}") for colour, low, high in classes), "&#9632;")
 
 st.subheader(t("coverage.chart_title", lang))
 chart = stats.assign(commune=stats["nis_code"].map(names), value=stats[metric] * scale)
@@ -108,4 +91,4 @@ with st.expander(t("coverage.method_title", lang)):
     )
 
 attribution = layers.reference.metadata.get("attribution", [])
-data.statistics_download_buttons(stats, attribution, lang)
+components.statistics_downloads(stats, attribution, lang)

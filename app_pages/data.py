@@ -4,36 +4,29 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import settings
-from core.errors import BimError
 from i18n import number, t
 from ingest import export
-from ui import data, state
+from ui import components, data, page
 
-lang = st.session_state[state.LANG_KEY]
-config = settings.load()
-st.title(t("data.title", lang))
+ctx = page.start("data.title")
+lang = ctx.lang
 st.markdown(t("data.intro", lang))
 
-try:
-    layers = data.layers(config.data_dir)
-    snap = data.snapshot(config)
-    records = data.published(snap)
-    stats = data.statistics(snap, ())
-except BimError as exc:
-    st.error(t("app.unavailable", lang, error=exc))
-    st.stop()
+with ctx.guard():
+    layers = ctx.layers
+    records = data.published(ctx.snapshot)
+    stats = data.statistics(ctx.snapshot, ())
 attribution = layers.reference.metadata.get("attribution", [])
 
 st.subheader(t("data.initiatives_title", lang, n=number(len(records), lang)))
-data.initiatives_download_buttons(records, lang, key="all")
+components.initiatives_downloads(records, lang, key="all")
 st.caption(t("data.initiatives_note", lang))
 licences = export.licences(records)
 if licences:
     st.dataframe(licences, column_config={"source": t("column.source", lang), "licence": t("column.licence", lang)})
 
 st.subheader(t("data.statistics_title", lang))
-data.statistics_download_buttons(stats, attribution, lang)
+components.statistics_downloads(stats, attribution, lang)
 st.caption(t("data.cli", lang))
 
 st.subheader(t("data.attribution_title", lang))

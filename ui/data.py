@@ -1,4 +1,4 @@
-"""Cached data for the pages: reference layers, published initiatives, statistics, downloads.
+"""Cached data for the pages: reference layers, published initiatives, statistics, export files.
 
 Data is cached, never folium map objects (a cached folium.Map breaks the second session): the
 map page caches its map as finished HTML instead. Reference layers are read-only resources (one
@@ -21,13 +21,12 @@ from core import settings
 from core.taxonomy import CATEGORIES
 from core.text import fold, fold_series
 from geo import coverage, display, reference
-from i18n import LANGUAGES, commune_codes, commune_names, t
+from i18n import LANGUAGES, commune_codes, commune_names
 from ingest import export
 from ingest.store import Store, open_store
 from ui import maps
 
 SEARCH_COLUMNS = ("name", "name_fr", "name_nl", "name_en", "description", "street", "locality", "postcode")
-MIME_TYPES = {"geojson": "application/geo+json", "csv": "text/csv", "gpkg": "application/geopackage+sqlite3"}
 
 
 @dataclass(frozen=True)
@@ -158,35 +157,3 @@ def export_bytes(records: pd.DataFrame, fmt: export.Format) -> bytes:
         path = Path(folder) / f"initiatives.{fmt}"
         export.export(records, fmt, path)
         return path.read_bytes()
-
-
-def initiatives_download_buttons(records: pd.DataFrame, lang: str, key: str) -> None:
-    """`records` as GeoJSON, CSV and GeoPackage, side by side (each built only when clicked)."""
-    for column, fmt in zip(st.columns(len(export.FORMATS)), export.FORMATS, strict=True):
-        column.download_button(
-            t(f"download.{fmt}", lang),
-            data=lambda fmt=fmt: export_bytes(records, fmt),
-            file_name=f"initiatives.{fmt}",
-            mime=MIME_TYPES[fmt],
-            on_click="ignore",
-            key=f"{key}_{fmt}",
-        )
-
-
-def statistics_download_buttons(stats: gpd.GeoDataFrame, attribution: list[str], lang: str) -> None:
-    """The per-commune statistics as CSV and GeoJSON polygons, side by side (built only when clicked)."""
-    left, right = st.columns(2)
-    left.download_button(
-        t("download.stats_csv", lang),
-        data=lambda: coverage.statistics_csv(stats),
-        file_name="commune-statistics.csv",
-        mime=MIME_TYPES["csv"],
-        on_click="ignore",
-    )
-    right.download_button(
-        t("download.stats_geojson", lang),
-        data=lambda: coverage.statistics_geojson(stats, attribution),
-        file_name="commune-statistics.geojson",
-        mime=MIME_TYPES["geojson"],
-        on_click="ignore",
-    )
