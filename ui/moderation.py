@@ -297,13 +297,18 @@ def edit(ctx: PageContext, store: Store, record: Record, moderator: str) -> None
 
 
 def move(ctx: PageContext, store: Store, record: Record, moderator: str) -> None:
-    """The record's point on a map; a click moves it there (and into the commune it falls in)."""
+    """The record's point on a map; a click there moves it (`move_to`)."""
     st.caption(t("moderate.move_help", ctx.lang))
     point = (record["lon"], record["lat"]) if record["lon"] is not None and record["lat"] is not None else None
     clicked = contribution.pin_map(ctx.config, point, key=f"moderate_map_{record['id']}")
     if clicked is not None:
-        store.update_fields(record["id"], contribute.moved_point(record, *clicked, ctx.config), moderator)
-        done(ctx, "moderate.moved", record["name"])
+        move_to(ctx, store, record, clicked, moderator)
+
+
+def move_to(ctx: PageContext, store: Store, record: Record, point: tuple[float, float], moderator: str) -> NoReturn:
+    """Put the record at `point` (lon, lat), in the commune, quartier and sector it falls in."""
+    store.update_fields(record["id"], contribute.moved_point(record, *point, ctx.config), moderator)
+    done(ctx, "moderate.moved", record["name"])
 
 
 def audit_log(ctx: PageContext, store: Store, record: Record) -> None:
