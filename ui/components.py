@@ -14,8 +14,10 @@ map page draws the map first, see app_pages/map.py):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import geopandas as gpd
 import pandas as pd
@@ -46,7 +48,7 @@ class ListFilter:
 
     def chosen(self) -> list[str]:
         """The chosen values (empty: all), written back to the URL."""
-        return state.write_param(self.name, self.lang, self.param)
+        return cast(list[str], state.write_param(self.name, self.lang, self.param))
 
     def draw(self, where: DeltaGenerator, label: str) -> None:
         where.multiselect(
@@ -69,7 +71,7 @@ class TextFilter:
 
     def chosen(self) -> str:
         """The text typed (may be ""), written back to the URL."""
-        return state.write_param(self.name, self.lang, self.param)
+        return cast(str, state.write_param(self.name, self.lang, self.param))
 
     def draw(self, where: DeltaGenerator, label: str, help: str | None = None) -> None:
         where.text_input(label, key=self.key, help=help)
@@ -109,7 +111,7 @@ def category_legend(lang: str) -> None:
     legend(((c.colour, category_label(key, lang)) for key, c in CATEGORIES.items()), "&#9679;", t("map.legend", lang))
 
 
-def _list_item(row: tuple, lang: str) -> str:
+def _list_item(row: Any, lang: str) -> str:  # a row of DataFrame.itertuples
     """One initiative as a list item: its facts on a line, then description, story and picture link."""
     address = " ".join(filter(None, (safe.text(v) for v in (row.street, row.housenumber, row.postcode, row.locality))))
     link = safe.link_attribute(row.website)
@@ -176,7 +178,7 @@ def initiatives_downloads(records: pd.DataFrame, lang: str, key: str) -> None:
         [
             Download(
                 t(f"download.{fmt}", lang),
-                lambda fmt=fmt: data.export_bytes(records, fmt),
+                functools.partial(data.export_bytes, records, cast(export.Format, fmt)),
                 f"initiatives.{fmt}",
                 MIME_TYPES[fmt],
             )
