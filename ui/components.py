@@ -93,6 +93,7 @@ def commune_filter(name: str, lang: str) -> ListFilter:
 
 
 def text_filter(name: str, lang: str, param: str = "q") -> TextFilter:
+    """A free-text filter (`?q=repair`): what the page searches for is its own (ui/data.filtered)."""
     return TextFilter(name, param, lang, state.init_value(name, lang, param))
 
 
