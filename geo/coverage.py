@@ -1,16 +1,15 @@
-"""Coverage statistics per commune: how many initiatives, and how many residents live near one.
+"""Coverage statistics per commune and per quartier: how many initiatives, and who lives near one.
 
-Everything is computed in EPSG:31370 (metres). Inputs are the reference layers (any CRS) and
-initiative records (core.record.RECORD_COLUMNS: lon/lat in WGS84, nis_code, category).
+Everything is computed in EPSG:31370 (metres). Inputs are the reference layers, the residents'
+points of `geo.population` (each sector's population spread over its house-number points) with
+their snaps to the walking network (`geo.walking`), and initiative records
+(core.record.RECORD_COLUMNS: lon/lat in WGS84, nis_code, quartier_code, category).
 
-Method for "residents within R metres" (straight line): each statistical sector's population is
-spread uniformly over the sector's area, and the residents within R of an initiative are the
-population times the share of the sector's area lying within R of at least one initiative
-(anywhere, including across a commune border). Why not sector centroids: with sectors from a
-few hectares to several km², a centroid test counts a whole sector as served or unserved on one
-point; the area share changes smoothly as initiatives are added or moved and never exceeds what
-the geometry allows. Its bias (residents assumed evenly spread, including over parks) is the
-same for every commune, so communes stay comparable.
+"Residents within R metres" comes in two measures, on the same residents' points: the straight
+line to the nearest initiative (anywhere, across a commune border too), and the walk to it along
+the street network, the way to and from the street included. A walk is never shorter than the
+straight line, so a walking share never exceeds the straight-line one. Shares are of the
+residents placed on points, that is the population of the commune's (or quartier's) sectors.
 """
 
 from __future__ import annotations
@@ -22,23 +21,26 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from scipy.spatial import cKDTree
 
 from core.taxonomy import CATEGORIES
 from geo.crs import PROJECTED_CRS, to_projected
+from geo.walking import Walking
 
 RADII_M: tuple[int, ...] = (500, 1000)
+MEASURES: tuple[str, ...] = ("walk", "straight")
 GAP_RADIUS_M = 500
 BORDER_RADIUS_M = 500
-CIRCLE_QUAD_SEGS = 16  # circle area error below 0.7 %
 COMMUNE_NAME_COLUMNS = ["nis_code", "name_fr", "name_nl", "name_en"]
+QUARTIER_NAME_COLUMNS = ["quartier_code", "name_fr", "name_nl"]
 
 
-def share_column(radius_m: int) -> str:
-    return f"share_within_{radius_m}m"
+def share_column(radius_m: int, measure: str = "straight") -> str:
+    return f"share_within_{radius_m}m" + ("_walk" if measure == "walk" else "")
 
 
-def residents_column(radius_m: int) -> str:
-    return f"residents_within_{radius_m}m"
+def residents_column(radius_m: int, measure: str = "straight") -> str:
+    return f"residents_within_{radius_m}m" + ("_walk" if measure == "walk" else "")
 
 
 def category_column(key: str) -> str:
@@ -50,79 +52,119 @@ def projected(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame if frame.crs == PROJECTED_CRS else frame.to_crs(PROJECTED_CRS)
 
 
-def initiative_points(records: pd.DataFrame) -> np.ndarray:
-    """Shapely points (EPSG:31370) of the records with coordinates, in record order (None elsewhere)."""
+def initiative_xy(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """EPSG:31370 x, y of the records with coordinates, and the mask of those records."""
     x, y = to_projected(records["lon"].to_numpy(dtype=float), records["lat"].to_numpy(dtype=float))
-    points = shapely.points(x, y)
-    points[~(np.isfinite(x) & np.isfinite(y))] = None
-    return points
+    placed = np.isfinite(x) & np.isfinite(y)
+    return x[placed], y[placed], placed
 
 
-def covered_population(sectors: gpd.GeoDataFrame, points: np.ndarray, radius_m: float) -> np.ndarray:
-    """Residents of each sector within `radius_m` of at least one point (population spread over area).
+@dataclass(frozen=True)
+class Reach:
+    """Metres from each residents' point (and each service-area grid cell) to the nearest initiative."""
 
-    `sectors` in EPSG:31370 with a `population` column; `points` shapely points in EPSG:31370.
+    points: pd.DataFrame  # geo.population.POINT_COLUMNS
+    straight_m: np.ndarray
+    walk_m: np.ndarray
+    grid: np.ndarray  # n x 2 cell centres
+    grid_walk_m: np.ndarray
+
+    def distance(self, measure: str) -> np.ndarray:
+        return self.walk_m if measure == "walk" else self.straight_m
+
+
+def reach(walking: Walking, records: pd.DataFrame) -> Reach:
+    """Straight-line and walking distances of every residents' point to the records' initiatives.
+
+    Parameters
+    ----------
+    walking : the built walking data (network, residents' points and their snaps)
+    records : initiatives; those without coordinates reach nobody
+
+    Returns
+    -------
+    Reach (inf everywhere when no record has coordinates)
     """
-    points = points[~shapely.is_missing(points)]
-    geoms = sectors.geometry.to_numpy()
-    if len(points) == 0:
-        return np.zeros(len(geoms))
-    reach = shapely.union_all(shapely.buffer(points, radius_m, quad_segs=CIRCLE_QUAD_SEGS))
-    shapely.prepare(reach)
-    covered_area = shapely.area(shapely.intersection(geoms, reach))
-    share = np.divide(covered_area, shapely.area(geoms), out=np.zeros(len(geoms)), where=shapely.area(geoms) > 0)
-    return sectors["population"].to_numpy(dtype=float) * np.clip(share, 0.0, 1.0)
+    x, y, _ = initiative_xy(records)
+    points = walking.points
+    straight = np.full(len(points), np.inf)
+    if len(x):
+        straight, _ = cKDTree(np.column_stack([x, y])).query(points[["x", "y"]].to_numpy())
+    walk, grid_walk = walking.distances(x, y)
+    return Reach(points, straight, walk, walking.grid, grid_walk)
 
 
-def nearest_initiative_m(sectors: gpd.GeoDataFrame, points: np.ndarray) -> np.ndarray:
-    """Distance in metres from each sector to its nearest point (0 inside; inf with no point)."""
-    points = points[~shapely.is_missing(points)]
-    geoms = sectors.geometry.to_numpy()
-    distance = np.full(len(geoms), np.inf)
-    if len(points):
-        (sector_idx, _), found = shapely.STRtree(points).query_nearest(geoms, return_distance=True)
-        distance[sector_idx] = found
-    return distance
+def _covered(reach_: Reach, key: str, radii_m: tuple[int, ...]) -> pd.DataFrame:
+    """Per value of `key` (nis_code or quartier_code): residents, and per radius and measure those within."""
+    residents = reach_.points["residents"].to_numpy()
+    table = {"residents": residents}
+    for radius in radii_m:
+        for measure in MEASURES:
+            table[residents_column(radius, measure)] = np.where(reach_.distance(measure) <= radius, residents, 0.0)
+    return pd.DataFrame(table).groupby(reach_.points[key].to_numpy()).sum()
+
+
+def _add_shares(table: pd.DataFrame, covered: pd.DataFrame, key: str, radii_m: tuple[int, ...]) -> None:
+    table["sector_population"] = table[key].map(covered["residents"]).fillna(0.0).round().astype(int)
+    for radius in radii_m:
+        for measure in MEASURES:
+            column = residents_column(radius, measure)
+            table[column] = table[key].map(covered[column]).fillna(0.0)
+            table[share_column(radius, measure)] = table[column] / table["sector_population"]
+
+
+def _count_initiatives(table: pd.DataFrame, codes: pd.Series, records: pd.DataFrame, key: str) -> None:
+    table["initiatives"] = table[key].map(codes.value_counts()).fillna(0).astype(int)
+    per_category = pd.crosstab(codes, records["category"]) if len(records) else pd.DataFrame()
+    for category in CATEGORIES:
+        counts = per_category[category] if category in per_category else pd.Series(dtype=int)
+        table[category_column(category)] = table[key].map(counts).fillna(0).astype(int)
 
 
 def commune_statistics(
-    communes: gpd.GeoDataFrame, sectors: gpd.GeoDataFrame, records: pd.DataFrame, radii_m: tuple[int, ...] = RADII_M
+    communes: gpd.GeoDataFrame, reach_: Reach, records: pd.DataFrame, radii_m: tuple[int, ...] = RADII_M
 ) -> gpd.GeoDataFrame:
     """One row per commune (EPSG:31370 polygons), sorted by NIS code.
 
     Columns: names, population (latest commune year) and its year, area_km2, initiatives (all and
     `initiatives_<category>`), per_10k_residents, per_km2, sector_population (the sector file's
-    year, the base of the shares), and per radius `residents_within_<R>m` and `share_within_<R>m`
-    (0..1). Initiatives are counted by their record's nis_code.
+    year, the base of the shares), and per radius `residents_within_<R>m`, `share_within_<R>m`
+    (straight line, 0..1) and the same with `_walk`. Initiatives are counted by their nis_code.
     """
     communes = projected(communes).sort_values("nis_code").reset_index(drop=True)
-    sectors = projected(sectors).assign(nis_code=lambda s: s["nis_code"].astype(str))
-    nis = records["nis_code"].astype("string")
     table = communes[[*COMMUNE_NAME_COLUMNS, "population", "population_year", "area_km2", "geometry"]].copy()
-    table["initiatives"] = table["nis_code"].map(nis.value_counts()).fillna(0).astype(int)
-    per_category = pd.crosstab(nis, records["category"]) if len(records) else pd.DataFrame()
-    for key in CATEGORIES:
-        counts = per_category[key] if key in per_category else pd.Series(dtype=int)
-        table[category_column(key)] = table["nis_code"].map(counts).fillna(0).astype(int)
+    _count_initiatives(table, records["nis_code"].astype("string"), records, "nis_code")
     table["per_10k_residents"] = table["initiatives"] / table["population"] * 10_000
     table["per_km2"] = table["initiatives"] / table["area_km2"]
-
-    points = initiative_points(records)
-    sector_population = sectors.groupby("nis_code")["population"].sum()
-    table["sector_population"] = table["nis_code"].map(sector_population).fillna(0).astype(int)
-    for radius in radii_m:
-        covered = pd.Series(covered_population(sectors, points, radius)).groupby(sectors["nis_code"].values).sum()
-        table[residents_column(radius)] = table["nis_code"].map(covered).fillna(0.0)
-        table[share_column(radius)] = table[residents_column(radius)] / table["sector_population"]
+    _add_shares(table, _covered(reach_, "nis_code", radii_m), "nis_code", radii_m)
     return gpd.GeoDataFrame(table, geometry="geometry", crs=PROJECTED_CRS)
 
 
-def metric_columns(radii_m: tuple[int, ...] = RADII_M) -> list[str]:
-    """The comparable per-commune metrics, in display order."""
-    return ["initiatives", "per_10k_residents", "per_km2", *(share_column(r) for r in radii_m)]
+def quartier_statistics(
+    quartiers: gpd.GeoDataFrame, reach_: Reach, records: pd.DataFrame, radii_m: tuple[int, ...] = RADII_M
+) -> gpd.GeoDataFrame:
+    """One row per quartier of the Monitoring des Quartiers (EPSG:31370), sorted by code.
+
+    Columns: quartier_code, names, area_km2, initiatives (by the records' quartier_code),
+    per_km2, sector_population (residents placed on its points: quartiers do not nest in
+    sectors), per_10k_residents, and the residents and shares within each radius, both measures.
+    """
+    quartiers = projected(quartiers).sort_values("quartier_code").reset_index(drop=True)
+    table = quartiers[[*QUARTIER_NAME_COLUMNS, "area_km2", "geometry"]].copy()
+    codes = pd.to_numeric(records["quartier_code"], errors="coerce").astype("Int64")
+    _count_initiatives(table, codes, records, "quartier_code")
+    table["per_km2"] = table["initiatives"] / table["area_km2"]
+    _add_shares(table, _covered(reach_, "quartier_code", radii_m), "quartier_code", radii_m)
+    table["per_10k_residents"] = table["initiatives"] / table["sector_population"].replace(0, np.nan) * 10_000
+    return gpd.GeoDataFrame(table, geometry="geometry", crs=PROJECTED_CRS)
 
 
-def regional_summary(stats: pd.DataFrame, radii_m: tuple[int, ...] = RADII_M) -> pd.DataFrame:
+def metric_columns(measure: str = "walk", radii_m: tuple[int, ...] = RADII_M) -> list[str]:
+    """The comparable per-commune metrics of one measure, in display order."""
+    return ["initiatives", "per_10k_residents", "per_km2", *(share_column(r, measure) for r in radii_m)]
+
+
+def regional_summary(stats: pd.DataFrame, measure: str = "walk", radii_m: tuple[int, ...] = RADII_M) -> pd.DataFrame:
     """Per metric (index): the whole region's value and the median of the 19 communes."""
     region = {
         "initiatives": stats["initiatives"].sum(),
@@ -130,31 +172,50 @@ def regional_summary(stats: pd.DataFrame, radii_m: tuple[int, ...] = RADII_M) ->
         "per_km2": stats["initiatives"].sum() / stats["area_km2"].sum(),
     }
     for radius in radii_m:
-        region[share_column(radius)] = stats[residents_column(radius)].sum() / stats["sector_population"].sum()
-    metrics = metric_columns(radii_m)
+        covered = stats[residents_column(radius, measure)].sum()
+        region[share_column(radius, measure)] = covered / stats["sector_population"].sum()
+    metrics = metric_columns(measure, radii_m)
     return pd.DataFrame(
         {"region": [float(region[m]) for m in metrics], "median": [float(stats[m].median()) for m in metrics]},
         index=pd.Index(metrics, name="metric"),
     )
 
 
+def service_area(reach_: Reach, radius_m: float, cell_m: float) -> shapely.Geometry:
+    """The grid cells whose centre is within `radius_m` walk of an initiative, merged (EPSG:31370)."""
+    centres = reach_.grid[reach_.grid_walk_m <= radius_m]
+    half = cell_m / 2
+    cells = shapely.box(centres[:, 0] - half, centres[:, 1] - half, centres[:, 0] + half, centres[:, 1] + half)
+    return shapely.coverage_union_all(cells) if len(cells) else shapely.Polygon()
+
+
+# --- the commune report -----------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class CommuneReport:
-    """What a town hall wants to know about one commune."""
+    """What a town hall wants to know about one commune, by one measure (walk or straight line)."""
 
     nis_code: str
+    measure: str
     figures: pd.DataFrame  # index metric; columns commune, median, region, vs_median (commune - median)
     categories: pd.DataFrame  # category, initiatives, share (0..1), regional_share (0..1)
-    gaps: gpd.GeoDataFrame  # populated sectors with no initiative within GAP_RADIUS_M (EPSG:31370)
+    gaps: gpd.GeoDataFrame  # sectors with residents beyond GAP_RADIUS_M: residents_beyond, nearest_initiative_m
+    streets: pd.DataFrame  # streets with residents beyond GAP_RADIUS_M: street_fr, street_nl, residents_beyond, ...
     across_border: pd.DataFrame  # records outside the commune within BORDER_RADIUS_M of it, with distance_m
 
 
 def commune_report(
-    nis_code: str, stats: gpd.GeoDataFrame, sectors: gpd.GeoDataFrame, records: pd.DataFrame
+    nis_code: str,
+    stats: gpd.GeoDataFrame,
+    sectors: gpd.GeoDataFrame,
+    reach_: Reach,
+    records: pd.DataFrame,
+    measure: str = "walk",
 ) -> CommuneReport:
     """The report card of one commune, from `commune_statistics` output and the same inputs."""
     row = stats.set_index("nis_code").loc[nis_code]
-    summary = regional_summary(stats)
+    summary = regional_summary(stats, measure)
     figures = summary.assign(commune=[float(row[m]) for m in summary.index])
     figures["vs_median"] = figures["commune"] - figures["median"]
 
@@ -168,33 +229,61 @@ def commune_report(
             "regional_share": regional / regional.sum() if regional.sum() else 0.0,
         }
     )
-
-    sectors = projected(sectors)
-    sectors = sectors[sectors["nis_code"].astype(str) == nis_code]
-    points = initiative_points(records)
-    distance = nearest_initiative_m(sectors, points)
-    gaps = sectors.assign(nearest_initiative_m=distance)
-    gaps = gaps[(gaps["population"] > 0) & (distance > GAP_RADIUS_M)].sort_values("population", ascending=False)
+    gaps, streets = _gaps(nis_code, projected(sectors), reach_, measure)
 
     border = stats.loc[stats["nis_code"] == nis_code, "geometry"].iloc[0]
-    outside = records["nis_code"].astype("string").fillna("") != nis_code
-    placed = ~shapely.is_missing(points)
-    near = placed & outside.to_numpy()
-    near[near] = shapely.dwithin(points[near], border, BORDER_RADIUS_M)
-    across = records[near].assign(distance_m=shapely.distance(points[near], border)).sort_values("distance_m")
-    return CommuneReport(nis_code, figures[["commune", "median", "region", "vs_median"]], categories, gaps, across)
+    x, y, placed = initiative_xy(records)
+    points = shapely.points(x, y)
+    outside = (records["nis_code"].astype("string").fillna("") != nis_code).to_numpy()[placed]
+    near = outside & shapely.dwithin(points, border, BORDER_RADIUS_M)
+    across = records[placed][near].assign(distance_m=shapely.distance(points[near], border)).sort_values("distance_m")
+    return CommuneReport(
+        nis_code, measure, figures[["commune", "median", "region", "vs_median"]], categories, gaps, streets, across
+    )
+
+
+def _gaps(
+    nis_code: str, sectors: gpd.GeoDataFrame, reach_: Reach, measure: str
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """The commune's sectors and streets with residents beyond GAP_RADIUS_M (by `measure`)."""
+    mine = (reach_.points["nis_code"] == nis_code).to_numpy()
+    points = reach_.points[mine].assign(distance_m=reach_.distance(measure)[mine])
+    beyond = points["distance_m"] > GAP_RADIUS_M
+    points = points.assign(residents_beyond=np.where(beyond, points["residents"], 0.0))
+
+    by_sector = points.groupby("sector_code").agg(
+        residents_beyond=("residents_beyond", "sum"),
+        residents=("residents", "sum"),
+        nearest_initiative_m=("distance_m", "min"),
+    )
+    by_sector = by_sector[by_sector["residents_beyond"] > 0]
+    gaps = sectors[["sector_code", "name_fr", "name_nl", "population", "geometry"]].merge(
+        by_sector, left_on="sector_code", right_index=True
+    )
+    gaps = gaps.assign(share_beyond=gaps["residents_beyond"] / gaps["residents"]).sort_values(
+        "residents_beyond", ascending=False
+    )
+
+    named = points[points["street_fr"].fillna("") + points["street_nl"].fillna("") != ""]
+    streets = named.groupby(["street_fr", "street_nl"], as_index=False).agg(
+        residents_beyond=("residents_beyond", "sum"), residents=("residents", "sum"), farthest_m=("distance_m", "max")
+    )
+    streets = streets[streets["residents_beyond"] > 0].assign(
+        share_beyond=lambda s: s["residents_beyond"] / s["residents"]
+    )
+    return gaps.reset_index(drop=True), streets.sort_values("residents_beyond", ascending=False).reset_index(drop=True)
 
 
 # --- serialisation (downloads and `python -m ingest stats`) ---------------------------------------
 
 
 def statistics_csv(stats: pd.DataFrame) -> bytes:
-    """The per-commune table as UTF-8 CSV, without geometry."""
+    """The per-commune (or per-quartier) table as UTF-8 CSV, without geometry."""
     return stats.drop(columns="geometry", errors="ignore").to_csv(index=False).encode("utf-8")
 
 
 def statistics_geojson(stats: gpd.GeoDataFrame, attribution: list[str]) -> bytes:
-    """The per-commune table as RFC 7946 GeoJSON polygons (WGS84), with an attribution member."""
+    """The table as RFC 7946 GeoJSON polygons (WGS84), with an attribution member."""
     collection = json.loads(stats.to_crs("EPSG:4326").to_json(drop_id=True))
     collection["attribution"] = attribution
     return json.dumps(collection, ensure_ascii=False).encode("utf-8")

@@ -25,7 +25,7 @@ import shapely
 
 from core.errors import ReferenceDataError, ReferenceNotBuiltError
 from core.settings import PROJECT_DIR, Settings
-from geo import sources
+from geo import sources, walking
 from geo.crs import PROJECTED_CRS
 
 COMMUNE_TABLE = PROJECT_DIR / "data" / "boroughs" / "communes.csv"
@@ -296,8 +296,10 @@ def _population_problems(
 def build(settings: Settings) -> Reference:
     """Read the sources, assemble, validate and write the reference data under `settings.data_dir`.
 
-    Raises ReferenceDataError naming the file and the problem; the previously built files are
-    then left untouched (new files are written aside and moved into place only when sound).
+    With a source folder, also builds the walking network and the residents' points
+    (`geo.walking`, under `data/network/`). Raises ReferenceDataError naming the file and the
+    problem; the previously built files are then left untouched (everything is checked before
+    anything is written, and new files are written aside and moved into place).
     """
     nis_codes = commune_names()["nis_code"].tolist()
     with tempfile.TemporaryDirectory(prefix="downloads-", dir=_ensure(settings.data_dir)) as download_dir:
@@ -317,6 +319,7 @@ def build(settings: Settings) -> Reference:
     if problems:
         origin = settings.source_dir or "the official downloads"
         raise ReferenceDataError(f"reference data from {origin} failed validation:\n- " + "\n- ".join(problems))
+    walk = walking.build(settings.source_dir, reference.sectors, reference.quartiers) if settings.source_dir else None
     reference.metadata.update(
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         source=str(settings.source_dir) if settings.source_dir else "download",
@@ -324,6 +327,9 @@ def build(settings: Settings) -> Reference:
         region_area_km2=round(float(reference.communes["area_km2"].sum()), 3),
         attribution=sources.attribution_lines(),
     )
+    if walk is not None:
+        reference.metadata["counts"].update(network_nodes=walk.metadata["nodes"], residents_points=len(walk.points))
+        walking.write(walk, settings.data_dir)
     _write(reference, settings.boroughs_dir)
     return load(settings.data_dir)
 

@@ -1,16 +1,20 @@
-"""Coverage statistics on a case small enough to check by hand.
+"""Coverage statistics on a case small enough to check by hand (EPSG:31370).
 
-Two square sectors of 1 km² side by side (EPSG:31370), each its own commune:
-A = [0, 1000] x [0, 1000] with 1,000 residents, B = [1000, 2000] x [0, 1000] with 500.
-An initiative at A's centre reaches, within 500 m, a disc of pi * 500² m² wholly inside A
-(so pi/4 of A's residents) and none of B (its nearest point is exactly 500 m away); within
-1 km it reaches all of A (A's corners are 707 m from the centre).
+Two square sectors of 1 km² side by side, each its own commune and quartier:
+A = [0, 1000] x [0, 1000] with 1,000 residents, B = [1000, 2000] x [0, 1000] with 500. A canal
+runs between x = 900 and x = 1100: A's street (y = 500, x 0..900) meets B's (x 1100..2000) only
+over a bridge at y = 900, so the walk from (900, 500) to (1100, 500) is 400 + 200 + 400 m.
+A's four addresses sit 10 m off its street at x = 100, 300, 500, 800 (250 residents each); B's two
+at x = 1200 and 1500 (250 each). One initiative stands on A's street at x = 850.
+
+Straight line: A's addresses are 750, 550, 350 and 51 m away; B's 350 and 650 m.
+Walking (10 m to the street, then along it): A's 760, 560, 360, 60 m; B's 10 + 50 + 1000 + 100
+= 1160 m and 1460 m. So within 500 m: A 50 % both ways, B 50 % straight but 0 % on foot.
 """
 
 from __future__ import annotations
 
 import json
-import math
 
 import geopandas as gpd
 import numpy as np
@@ -18,17 +22,21 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import coverage
+from geo import coverage, walking
 from geo.crs import PROJECTED_CRS, to_wgs84
 
-X0, Y0 = 150_000.0, 170_000.0  # somewhere in Brussels, in EPSG:31370
+X0, Y0 = 150_000.0, 170_000.0  # somewhere in Brussels
 
 
-def square(x: float, side: float = 1000.0) -> shapely.Polygon:
-    return shapely.box(X0 + x, Y0, X0 + x + side, Y0 + side)
+def square(x: float) -> shapely.Polygon:
+    return shapely.box(X0 + x, Y0, X0 + x + 1000, Y0 + 1000)
 
 
-@pytest.fixture
+def line(*xy: tuple[float, float]) -> shapely.LineString:
+    return shapely.LineString([(X0 + x, Y0 + y) for x, y in xy])
+
+
+@pytest.fixture(scope="module")
 def sectors() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {
@@ -43,7 +51,7 @@ def sectors() -> gpd.GeoDataFrame:
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def communes(sectors: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {
@@ -60,6 +68,37 @@ def communes(sectors: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     )
 
 
+@pytest.fixture(scope="module")
+def quartiers(sectors: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"quartier_code": [1, 2], "name_fr": ["QA", "QB"], "name_nl": ["WA", "WB"], "area_km2": [1.0, 1.0]},
+        geometry=sectors.geometry.values,
+        crs=PROJECTED_CRS,
+    )
+
+
+@pytest.fixture(scope="module")
+def walk_data(sectors: gpd.GeoDataFrame, quartiers: gpd.GeoDataFrame) -> walking.Walking:
+    streets = gpd.GeoDataFrame(
+        geometry=[
+            line((0, 500), (900, 500)),
+            line((900, 500), (900, 900), (1100, 900), (1100, 500)),  # the bridge
+            line((1100, 500), (2000, 500)),
+        ],
+        crs=PROJECTED_CRS,
+    )
+    xs = [100, 300, 500, 800, 1200, 1500]
+    addresses = pd.DataFrame(
+        {
+            "x": [X0 + x for x in xs],
+            "y": Y0 + 510.0,
+            "street_fr": ["Rue A"] * 4 + ["Rue B"] * 2,
+            "street_nl": ["Straat A"] * 4 + ["Straat B"] * 2,
+        }
+    )
+    return walking.from_parts(streets, addresses, sectors, quartiers)
+
+
 def initiatives(xy: list[tuple[float, float]], nis_codes: list[str], category: str = "library") -> pd.DataFrame:
     """Records at local metre offsets (x, y) from the squares' corner."""
     lon, lat = to_wgs84(np.array([X0 + x for x, _ in xy]), np.array([Y0 + y for _, y in xy]))
@@ -71,95 +110,122 @@ def initiatives(xy: list[tuple[float, float]], nis_codes: list[str], category: s
             "lon": lon,
             "lat": lat,
             "nis_code": nis_codes,
+            "quartier_code": [1 if c == "21001" else 2 for c in nis_codes],
         }
     )
 
 
-def test_disc_inside_a_sector_covers_its_area_share_of_residents(sectors: gpd.GeoDataFrame) -> None:
-    points = coverage.initiative_points(initiatives([(500, 500)], ["21001"]))
-    covered = coverage.covered_population(sectors, points, 500)
-    assert covered[0] == pytest.approx(1000 * math.pi / 4, rel=2e-3)
-    assert covered[1] == pytest.approx(0.0, abs=1e-6)
+ONE = [(850, 500)], ["21001"]
 
 
-def test_a_larger_radius_covers_the_whole_sector_but_no_more(sectors: gpd.GeoDataFrame) -> None:
-    points = coverage.initiative_points(initiatives([(500, 500)], ["21001"]))
-    assert coverage.covered_population(sectors, points, 1000)[0] == pytest.approx(1000, rel=1e-9)
+def test_straight_and_walking_distances_of_each_address(walk_data: walking.Walking) -> None:
+    reach = coverage.reach(walk_data, initiatives(*ONE))
+    assert reach.straight_m == pytest.approx(np.hypot([750, 550, 350, 50, 350, 650], 10), abs=0.05)
+    assert reach.walk_m == pytest.approx([760, 560, 360, 60, 1160, 1460], abs=0.05)
 
 
-def test_overlapping_discs_are_counted_once(sectors: gpd.GeoDataFrame) -> None:
-    points = coverage.initiative_points(initiatives([(500, 500), (500, 500)], ["21001", "21001"]))
-    assert coverage.covered_population(sectors, points, 500)[0] == pytest.approx(1000 * math.pi / 4, rel=2e-3)
+def test_residents_are_spread_over_the_address_points_of_their_sector(walk_data: walking.Walking) -> None:
+    assert walk_data.points["residents"].tolist() == [250.0] * 6
+    assert walk_data.points["method"].unique().tolist() == ["address"]
 
 
-def test_records_without_coordinates_cover_nobody(sectors: gpd.GeoDataFrame) -> None:
-    records = initiatives([(500, 500)], ["21001"]).assign(lon=np.nan, lat=np.nan)
-    assert coverage.covered_population(sectors, coverage.initiative_points(records), 500).sum() == 0
-
-
-def test_commune_statistics_counts_densities_and_shares(communes: gpd.GeoDataFrame, sectors: gpd.GeoDataFrame) -> None:
-    stats = coverage.commune_statistics(communes, sectors, initiatives([(500, 500)], ["21001"])).set_index("nis_code")
-    assert stats.loc["21001", "initiatives"] == 1
-    assert stats.loc["21001", "initiatives_library"] == 1
-    assert stats.loc["21002", "initiatives"] == 0
+def test_commune_shares_by_straight_line_and_on_foot(communes: gpd.GeoDataFrame, walk_data: walking.Walking) -> None:
+    records = initiatives(*ONE)
+    stats = coverage.commune_statistics(communes, coverage.reach(walk_data, records), records).set_index("nis_code")
+    assert stats.loc["21001", "initiatives"] == 1 and stats.loc["21001", "initiatives_library"] == 1
     assert stats.loc["21001", "per_10k_residents"] == pytest.approx(10.0)
-    assert stats.loc["21001", "per_km2"] == pytest.approx(1.0)
-    assert stats.loc["21001", "share_within_500m"] == pytest.approx(math.pi / 4, rel=2e-3)
-    assert stats.loc["21002", "share_within_500m"] == pytest.approx(0.0, abs=1e-9)
-    assert stats.loc["21001", "share_within_1000m"] == pytest.approx(1.0)
+    assert stats.loc["21001", ["share_within_500m", "share_within_500m_walk"]].tolist() == [0.5, 0.5]
+    assert stats.loc["21002", ["share_within_500m", "share_within_500m_walk"]].tolist() == [0.5, 0.0]
+    assert stats.loc["21002", ["share_within_1000m", "share_within_1000m_walk"]].tolist() == [1.0, 0.0]
+    assert stats.loc["21002", "residents_within_500m"] == pytest.approx(250)
+
+
+def test_quartier_shares_and_counts(quartiers: gpd.GeoDataFrame, walk_data: walking.Walking) -> None:
+    records = initiatives(*ONE)
+    stats = coverage.quartier_statistics(quartiers, coverage.reach(walk_data, records), records)
+    stats = stats.set_index("quartier_code")
+    assert stats["initiatives"].tolist() == [1, 0]
+    assert stats["sector_population"].tolist() == [1000, 500]
+    assert stats.loc[2, "share_within_1000m_walk"] == 0.0 and stats.loc[2, "share_within_1000m"] == 1.0
 
 
 def test_regional_value_pools_residents_and_median_is_of_communes(
-    communes: gpd.GeoDataFrame, sectors: gpd.GeoDataFrame
+    communes: gpd.GeoDataFrame, walk_data: walking.Walking
 ) -> None:
-    stats = coverage.commune_statistics(communes, sectors, initiatives([(500, 500)], ["21001"]))
-    summary = coverage.regional_summary(stats)
-    assert summary.loc["share_within_500m", "region"] == pytest.approx(1000 * math.pi / 4 / 1500, rel=2e-3)
-    assert summary.loc["share_within_500m", "median"] == pytest.approx(math.pi / 8, rel=2e-3)
-    assert summary.loc["per_10k_residents", "region"] == pytest.approx(1 / 1500 * 10_000)
-    assert summary.loc["initiatives", "median"] == pytest.approx(0.5)
+    records = initiatives(*ONE)
+    stats = coverage.commune_statistics(communes, coverage.reach(walk_data, records), records)
+    walk = coverage.regional_summary(stats, "walk")
+    assert walk.loc["share_within_500m_walk", "region"] == pytest.approx(500 / 1500)
+    assert walk.loc["share_within_500m_walk", "median"] == pytest.approx(0.25)
+    straight = coverage.regional_summary(stats, "straight")
+    assert straight.loc["share_within_500m", "region"] == pytest.approx(750 / 1500)
+    assert straight.loc["initiatives", "median"] == pytest.approx(0.5)
 
 
-def test_a_populated_sector_beyond_500_m_is_a_gap_with_its_residents(
-    communes: gpd.GeoDataFrame, sectors: gpd.GeoDataFrame
+def test_records_without_coordinates_reach_nobody(walk_data: walking.Walking) -> None:
+    reach = coverage.reach(walk_data, initiatives(*ONE).assign(lon=np.nan, lat=np.nan))
+    assert np.isinf(reach.walk_m).all() and np.isinf(reach.straight_m).all()
+
+
+def test_gaps_are_the_streets_and_sectors_beyond_a_500_m_walk(
+    communes: gpd.GeoDataFrame, sectors: gpd.GeoDataFrame, walk_data: walking.Walking
 ) -> None:
-    records = initiatives([(100, 500)], ["21001"])  # 900 m from B
-    stats = coverage.commune_statistics(communes, sectors, records)
-    assert coverage.commune_report("21001", stats, sectors, records).gaps.empty
-    gaps = coverage.commune_report("21002", stats, sectors, records).gaps
-    assert gaps["sector_code"].tolist() == ["21002A"]
-    assert gaps["population"].tolist() == [500]
-    assert gaps["nearest_initiative_m"].iloc[0] == pytest.approx(900, abs=0.01)
+    records = initiatives(*ONE)
+    reach = coverage.reach(walk_data, records)
+    stats = coverage.commune_statistics(communes, reach, records)
+    report = coverage.commune_report("21002", stats, sectors, reach, records, "walk")
+    assert report.gaps["sector_code"].tolist() == ["21002A"]
+    assert report.gaps["residents_beyond"].tolist() == [500.0]
+    assert report.gaps["nearest_initiative_m"].iloc[0] == pytest.approx(1160, abs=0.05)
+    assert report.streets[["street_fr", "residents_beyond"]].values.tolist() == [["Rue B", 500.0]]
+    straight = coverage.commune_report("21002", stats, sectors, reach, records, "straight")
+    assert straight.gaps["residents_beyond"].tolist() == [250.0]  # only x = 1500 is beyond 500 m
+    a_gaps = coverage.commune_report("21001", stats, sectors, reach, records, "walk").streets
+    assert a_gaps[["street_fr", "residents_beyond", "farthest_m"]].values.tolist() == [
+        ["Rue A", 500.0, pytest.approx(760, abs=0.05)]
+    ]
 
 
 def test_an_initiative_200_m_across_the_border_serves_the_neighbour(
-    communes: gpd.GeoDataFrame, sectors: gpd.GeoDataFrame
+    communes: gpd.GeoDataFrame, sectors: gpd.GeoDataFrame, walk_data: walking.Walking
 ) -> None:
     records = initiatives([(500, 500), (1200, 500), (1800, 500)], ["21001", "21002", "21002"])
-    stats = coverage.commune_statistics(communes, sectors, records)
-    across = coverage.commune_report("21001", stats, sectors, records).across_border
+    reach = coverage.reach(walk_data, records)
+    stats = coverage.commune_statistics(communes, reach, records)
+    across = coverage.commune_report("21001", stats, sectors, reach, records).across_border
     assert across["id"].tolist() == ["r1"]  # r0 is inside A, r2 is 800 m away
     assert across["distance_m"].iloc[0] == pytest.approx(200, abs=0.01)
 
 
-def test_report_compares_the_commune_with_the_median(communes: gpd.GeoDataFrame, sectors: gpd.GeoDataFrame) -> None:
-    records = initiatives([(500, 500)], ["21001"])
-    stats = coverage.commune_statistics(communes, sectors, records)
-    figures = coverage.commune_report("21001", stats, sectors, records).figures
-    assert figures.loc["initiatives", "commune"] == 1
-    assert figures.loc["initiatives", "vs_median"] == pytest.approx(0.5)
-    categories = coverage.commune_report("21001", stats, sectors, records).categories.set_index("category")
-    assert categories.loc["library", "initiatives"] == 1
-    assert categories.loc["library", "share"] == pytest.approx(1.0)
+def test_report_compares_the_commune_with_the_median(
+    communes: gpd.GeoDataFrame, sectors: gpd.GeoDataFrame, walk_data: walking.Walking
+) -> None:
+    records = initiatives(*ONE)
+    reach = coverage.reach(walk_data, records)
+    stats = coverage.commune_statistics(communes, reach, records)
+    report = coverage.commune_report("21001", stats, sectors, reach, records)
+    assert report.figures.loc["initiatives", "commune"] == 1
+    assert report.figures.loc["initiatives", "vs_median"] == pytest.approx(0.5)
+    assert report.figures.loc["share_within_500m_walk", "vs_median"] == pytest.approx(0.25)
+    categories = report.categories.set_index("category")
+    assert categories.loc["library", "initiatives"] == 1 and categories.loc["library", "share"] == 1.0
+
+
+def test_the_service_area_is_the_grid_cells_within_the_walk(walk_data: walking.Walking) -> None:
+    reach = coverage.reach(walk_data, initiatives(*ONE))
+    area = coverage.service_area(reach, 500, 100)
+    within = reach.grid[reach.grid_walk_m <= 500]
+    assert area.area == pytest.approx(len(within) * 100 * 100)
+    assert len(within) > 0 and (within[:, 0] < X0 + 1000).all()  # nothing across the canal
 
 
 def test_statistics_geojson_is_wgs84_polygons_with_attribution(
-    communes: gpd.GeoDataFrame, sectors: gpd.GeoDataFrame
+    communes: gpd.GeoDataFrame, walk_data: walking.Walking
 ) -> None:
-    stats = coverage.commune_statistics(communes, sectors, initiatives([(500, 500)], ["21001"]))
+    records = initiatives(*ONE)
+    stats = coverage.commune_statistics(communes, coverage.reach(walk_data, records), records)
     collection = json.loads(coverage.statistics_geojson(stats, ["Statbel"]))
     assert collection["attribution"] == ["Statbel"]
-    assert len(collection["features"]) == 2
     lon, lat = collection["features"][0]["geometry"]["coordinates"][0][0]
     assert 4.2 < lon < 4.5 and 50.7 < lat < 50.95
-    assert b"share_within_500m" in coverage.statistics_csv(stats)
+    assert b"share_within_500m_walk" in coverage.statistics_csv(stats)
