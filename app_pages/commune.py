@@ -9,6 +9,7 @@ from geo import coverage
 from i18n import category_label, commune_name, commune_names, metric_value, number, t
 from ingest import export
 from ui import components, data, maps, page, state
+from ui import measure as ui_measure
 
 ctx = page.start("commune.title")
 lang, config = ctx.lang, ctx.config
@@ -17,13 +18,13 @@ names = commune_names(lang)
 commune_key = state.init_value("commune", lang, "commune", next(iter(names)), names)
 st.selectbox(t("commune.choose", lang), list(names), format_func=names.__getitem__, key=commune_key)
 nis_code = state.write_param("commune", lang, "commune")
+measure = ui_measure.choose("commune_measure", lang)
 
 with ctx.guard():
     layers = ctx.layers
     snap = ctx.snapshot
-    stats = data.statistics(snap, ())
     records = data.published(snap)
-report = coverage.commune_report(nis_code, stats, layers.sectors_projected, records)
+    report = data.commune_report(snap, nis_code, measure)
 
 st.subheader(t("commune.figures", lang, commune=names[nis_code]))
 for column, (metric, row) in zip(st.columns(len(report.figures)), report.figures.iterrows(), strict=True):
@@ -58,13 +59,15 @@ st.dataframe(
 )
 
 st.subheader(t("commune.gaps_title", lang, radius=coverage.GAP_RADIUS_M))
-gaps = report.gaps.assign(residents=report.gaps["population"].astype(int)).drop(columns="geometry")
+gaps = report.gaps.assign(residents=report.gaps["residents_beyond"].round().astype(int)).drop(columns="geometry")
 st.caption(
     t(
-        "commune.gaps_intro",
+        "commune.gaps_beyond",
         lang,
         radius=coverage.GAP_RADIUS_M,
         n=len(gaps),
+        streets=len(report.streets),
+        measure=t(f"measure.{measure}", lang),
         residents=number(gaps["residents"].sum(), lang),
     )
 )
@@ -84,13 +87,22 @@ maps.show(maps.page(m), t("commune.map_title", lang, commune=names[nis_code]), h
 gap_columns = {
     "sector_code": t("column.sector", lang),
     f"name_{'nl' if lang == 'nl' else 'fr'}": t("column.name", lang),
-    "residents": t("column.residents", lang),
+    "residents": t("column.residents_beyond", lang),
+    "share_beyond": st.column_config.NumberColumn(t("column.share_beyond", lang), format="percent"),
     "nearest_initiative_m": st.column_config.NumberColumn(t("column.nearest_m", lang), format="%.0f"),
 }
 if gaps.empty:
     st.success(t("commune.no_gaps", lang, radius=coverage.GAP_RADIUS_M))
 else:
     st.dataframe(gaps[list(gap_columns)], column_config=gap_columns, hide_index=True, width="stretch")
+    st.subheader(t("commune.gap_streets_title", lang, radius=coverage.GAP_RADIUS_M))
+    street_columns = {
+        f"street_{'nl' if lang == 'nl' else 'fr'}": t("column.street", lang),
+        "residents_beyond": st.column_config.NumberColumn(t("column.residents_beyond", lang), format="%.0f"),
+        "share_beyond": st.column_config.NumberColumn(t("column.share_beyond", lang), format="percent"),
+        "farthest_m": st.column_config.NumberColumn(t("column.farthest_m", lang), format="%.0f"),
+    }
+    st.dataframe(report.streets[list(street_columns)], column_config=street_columns, hide_index=True, width="stretch")
 
 st.subheader(t("commune.across_title", lang, radius=coverage.BORDER_RADIUS_M))
 across = report.across_border.assign(
@@ -122,6 +134,7 @@ components.download_buttons(
             "figures": lambda: report.figures.to_csv().encode(),
             "categories": lambda: report.categories.to_csv(index=False).encode(),
             "gaps": lambda: gaps.to_csv(index=False).encode(),
+            "streets": lambda: report.streets.to_csv(index=False).encode(),
             "across": across_csv,
         }.items()
     ]

@@ -8,13 +8,17 @@ from core.taxonomy import CATEGORIES
 from geo import coverage
 from i18n import category_label, commune_names, metric_value, t
 from ui import components, data, maps, page, state
+from ui import measure as ui_measure
 
 ctx = page.start("coverage.title")
 lang, config = ctx.lang, ctx.config
-metrics = coverage.metric_columns()
 st.caption(t("coverage.intro", lang))
 
-metric_key = state.init_value("coverage_metric", lang, "metric", coverage.share_column(500), metrics)
+measure = ui_measure.choose("coverage_measure", lang)
+metrics = coverage.metric_columns(measure)
+metric_key = state.init_value("coverage_metric", lang, "metric", coverage.share_column(500, measure), metrics)
+if st.session_state[metric_key] not in metrics:  # the measure changed: keep the radius, switch the measure
+    st.session_state[metric_key] = ui_measure.same_metric(st.session_state[metric_key], measure)
 category_filter = components.category_filter("coverage_categories", lang)
 left, right = st.columns(2)
 left.selectbox(t("coverage.metric", lang), metrics, format_func=lambda m: t(f"metric.{m}", lang), key=metric_key)
@@ -27,7 +31,7 @@ with ctx.guard():
     stats = data.statistics(ctx.snapshot, categories)
 
 names = commune_names(lang)
-summary = coverage.regional_summary(stats)
+summary = coverage.regional_summary(stats, measure)
 scale = 100 if metric.startswith("share_") else 1
 
 
@@ -65,10 +69,11 @@ column_config = {
     "per_10k_residents": st.column_config.NumberColumn(t("metric.per_10k_residents", lang), format="%.2f"),
     "per_km2": st.column_config.NumberColumn(t("metric.per_km2", lang), format="%.2f"),
     **{
-        coverage.share_column(r): st.column_config.NumberColumn(
-            t(f"metric.{coverage.share_column(r)}", lang), format="percent"
+        coverage.share_column(r, m): st.column_config.NumberColumn(
+            t(f"metric.{coverage.share_column(r, m)}", lang), format="percent"
         )
         for r in coverage.RADII_M
+        for m in coverage.MEASURES
     },
     **{coverage.category_column(k): category_label(k, lang) for k in CATEGORIES},
 }
@@ -80,15 +85,10 @@ regional = {
 }
 st.dataframe(regional, hide_index=True, width="stretch")
 
+ui_measure.service_area_map(config, layers, categories, lang)
+
 with st.expander(t("coverage.method_title", lang)):
-    st.markdown(
-        t(
-            "coverage.method",
-            lang,
-            sector_year=layers.reference.metadata.get("sector_population_year", "?"),
-            commune_year=layers.reference.metadata.get("commune_population_year", "?"),
-        )
-    )
+    st.markdown(ui_measure.method_note(config, layers.reference.metadata, lang))
 
 attribution = layers.reference.metadata.get("attribution", [])
 components.statistics_downloads(stats, attribution, lang)

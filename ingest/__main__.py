@@ -14,7 +14,7 @@ from core import settings
 from core.auth import hash_password
 from core.errors import BimError, ConfigurationError
 from core.record import STATUSES
-from geo import coverage, reference
+from geo import coverage, reference, walking
 from geo.geocode import build_index, geocode_one
 from ingest import export, pipeline
 from ingest.store import open_store
@@ -94,7 +94,11 @@ def _stats(args: argparse.Namespace) -> None:
     built = reference.load(config.data_dir)
     with open_store(config) as store:
         records = store.read(status="published", categories=args.category or None)
-    stats = coverage.commune_statistics(built.communes, built.sectors, records)
+    reach = coverage.reach(walking.load(config.data_dir), records)
+    if args.level == "quartier":
+        stats = coverage.quartier_statistics(built.quartiers, reach, records)
+    else:
+        stats = coverage.commune_statistics(built.communes, reach, records)
     out = Path(args.out)
     geojson = out.suffix.lower() == ".geojson"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -103,7 +107,7 @@ def _stats(args: argparse.Namespace) -> None:
         if geojson
         else coverage.statistics_csv(stats)
     )
-    print(f"Statistics of {len(stats)} communes ({len(records)} initiatives) written to {out}.")
+    print(f"Statistics of {len(stats)} {args.level}s ({len(records)} initiatives) written to {out}.")
 
 
 def _geocode(args: argparse.Namespace) -> None:
@@ -169,9 +173,12 @@ def parser() -> argparse.ArgumentParser:
     )
     exp.set_defaults(run=_export)
 
-    sta = commands.add_parser("stats", help="per-commune coverage statistics of the published initiatives")
+    sta = commands.add_parser("stats", help="coverage statistics (straight line and walk) of the published initiatives")
     sta.add_argument("--out", required=True, help="CSV file to write, or GeoJSON polygons when it ends in .geojson")
     sta.add_argument("--category", action="append", help="count only this category key (repeatable)")
+    sta.add_argument(
+        "--level", choices=("commune", "quartier"), default="commune", help="one row per commune (default) or quartier"
+    )
     sta.set_defaults(run=_stats)
 
     geo = commands.add_parser("geocode", help="place one address (FR or NL) and print how it was matched")

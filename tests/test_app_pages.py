@@ -79,7 +79,34 @@ def test_coverage_page_counts_only_the_chosen_categories(coverage_page: AppTest)
 
 def test_coverage_page_states_its_method(coverage_page: AppTest) -> None:
     method = " ".join(m.value for m in coverage_page.markdown)
-    assert "EPSG:31370" in method and "spread evenly over its area" in method
+    assert "EPSG:31370" in method and "dasymetric" in method and "address points" in method
+
+
+def test_coverage_page_shows_both_measures_and_switches_between_them(coverage_page: AppTest) -> None:
+    table = coverage_page.dataframe[0].value
+    assert {"share_within_500m", "share_within_500m_walk"} <= set(table.columns)
+    assert (table["share_within_500m_walk"] <= table["share_within_500m"]).all()
+    assert coverage_page.selectbox(key="coverage_metric:en").value == "share_within_500m_walk"
+    walk_region = coverage_page.metric[0].value
+    coverage_page.segmented_control(key="coverage_measure:en").set_value("straight").run()
+    assert not coverage_page.exception
+    assert coverage_page.selectbox(key="coverage_metric:en").value == "share_within_500m"
+    assert coverage_page.query_params["measure"] == "straight"
+    assert float(coverage_page.metric[0].value.rstrip(" %")) >= float(walk_region.rstrip(" %"))
+    assert "Walking service area (500 m and 1 km)" in [h.value for h in coverage_page.subheader]
+
+
+def test_commune_report_lists_streets_and_sectors_beyond_a_walk(open_page: Callable[[str, str], AppTest]) -> None:
+    app = open_page("app_pages/commune.py", "en")
+    assert not app.exception
+    assert app.query_params["measure"] == "walk"
+    walk_caption = next(c.value for c in app.caption if "beyond 500 m (On foot)" in c.value)
+    app.segmented_control(key="commune_measure:en").set_value("straight").run()
+    assert not app.exception
+    straight_caption = next(c.value for c in app.caption if "beyond 500 m (Straight line)" in c.value)
+    walk_residents = int(walk_caption.rsplit(": ", 1)[1].split()[0].replace(",", ""))
+    straight_residents = int(straight_caption.rsplit(": ", 1)[1].split()[0].replace(",", ""))
+    assert walk_residents >= straight_residents
 
 
 def test_coverage_page_speaks_dutch_from_the_url(open_page: Callable[[str, str], AppTest]) -> None:

@@ -33,7 +33,18 @@ def test_stats_writes_one_csv_row_per_commune(tmp_path: Path) -> None:
     assert len(table) == 19
     assert table["initiatives"].sum() == 200
     assert table["share_within_500m"].between(0, 1).all()
+    assert (table["share_within_500m_walk"] <= table["share_within_500m"]).all()
+    assert (table["share_within_1000m_walk"] <= table["share_within_1000m"]).all()
     assert "geometry" not in table
+
+
+def test_stats_writes_the_quartier_table_with_walking_shares(tmp_path: Path) -> None:
+    assert main(["stats", "--level", "quartier", "--out", str(tmp_path / "quartiers.csv")]) == 0
+    table = pd.read_csv(tmp_path / "quartiers.csv")
+    assert len(table) == 145 and table["quartier_code"].is_unique
+    assert table["initiatives"].sum() == 200
+    assert {"share_within_500m_walk", "residents_within_1000m_walk", "share_within_500m"} <= set(table.columns)
+    assert table["sector_population"].sum() == pytest.approx(1_219_413, abs=200)  # rounded per quartier
 
 
 def test_stats_writes_geojson_polygons_when_asked(tmp_path: Path) -> None:

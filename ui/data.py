@@ -20,7 +20,7 @@ import streamlit as st
 from core import settings
 from core.taxonomy import CATEGORIES
 from core.text import fold, fold_series
-from geo import coverage, display, reference
+from geo import coverage, display, reference, walking
 from i18n import LANGUAGES, commune_codes, commune_names
 from ingest import export
 from ingest.store import Store, open_store
@@ -103,14 +103,49 @@ def filtered(snap: Snapshot, categories: list[str], nis_codes: list[str], text: 
     return records[keep], len(records)
 
 
+@st.cache_resource(show_spinner=False)
+def walking_data(data_dir: Path) -> walking.Walking:
+    """The walking network and the residents' points with their snaps (read-only, one per process)."""
+    return walking.load(data_dir)
+
+
+def _of_categories(records: pd.DataFrame, categories: tuple[str, ...]) -> pd.DataFrame:
+    return records[records["category"].isin(categories)] if categories else records
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)  # read-only arrays: no copy per run
+def reach(snap: Snapshot, categories: tuple[str, ...]) -> coverage.Reach:
+    """Straight-line and walking distances from every residents' point to the initiatives of `categories`."""
+    records = _of_categories(published(snap), categories)
+    return coverage.reach(walking_data(snap.config.data_dir), records)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def statistics(snap: Snapshot, categories: tuple[str, ...]) -> gpd.GeoDataFrame:
     """Per-commune coverage statistics of the published initiatives (of `categories`, if any)."""
+    records = _of_categories(published(snap), categories)
+    return coverage.commune_statistics(
+        layers(snap.config.data_dir).reference.communes, reach(snap, categories), records
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def commune_report(snap: Snapshot, nis_code: str, measure: str) -> coverage.CommuneReport:
+    """One commune's report card by `measure` ("walk" or "straight"), all initiatives counted."""
     built = layers(snap.config.data_dir)
-    records = published(snap)
-    if categories:
-        records = records[records["category"].isin(categories)]
-    return coverage.commune_statistics(built.reference.communes, built.sectors_projected, records)
+    return coverage.commune_report(
+        nis_code, statistics(snap, ()), built.sectors_projected, reach(snap, ()), published(snap), measure
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def service_area(snap: Snapshot, categories: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """The walking service area (within each radius) of the initiatives of `categories`, WGS84, for a map."""
+    found = reach(snap, categories)
+    cell_m = walking_data(snap.config.data_dir).metadata["grid_m"]
+    areas = [coverage.service_area(found, radius, cell_m) for radius in reversed(coverage.RADII_M)]
+    frame = gpd.GeoDataFrame({"radius_m": list(reversed(coverage.RADII_M))}, geometry=areas, crs=coverage.PROJECTED_CRS)
+    return display.for_web_map(frame)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)  # read-only: no copy per run
@@ -144,11 +179,12 @@ def initiatives_map(
 
 def warm(config: settings.Settings) -> None:
     """Fill the caches first visits read (see app.py): the layers, the store, the unfiltered
-    map in each language and the statistics of all initiatives."""
+    map in each language, the statistics and walking service area of all initiatives."""
     snap = snapshot(config)
     for lang in LANGUAGES:
         initiatives_map(snap, lang, (), (), "")
     statistics(snap, ())
+    service_area(snap, ())
 
 
 def export_bytes(records: pd.DataFrame, fmt: export.Format) -> bytes:
