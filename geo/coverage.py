@@ -24,6 +24,7 @@ import shapely
 from scipy.spatial import cKDTree
 
 from core.taxonomy import CATEGORIES
+from geo import network
 from geo.crs import PROJECTED_CRS, to_projected
 from geo.walking import Walking
 
@@ -73,13 +74,14 @@ class Reach:
         return self.walk_m if measure == "walk" else self.straight_m
 
 
-def reach(walking: Walking, records: pd.DataFrame) -> Reach:
+def reach(walking: Walking, records: pd.DataFrame, snapped: network.Snap | None = None) -> Reach:
     """Straight-line and walking distances of every residents' point to the records' initiatives.
 
     Parameters
     ----------
     walking : the built walking data (network, residents' points and their snaps)
     records : initiatives; those without coordinates reach nobody
+    snapped : the snaps of the records with coordinates (`walking.snap`), when already known
 
     Returns
     -------
@@ -89,36 +91,58 @@ def reach(walking: Walking, records: pd.DataFrame) -> Reach:
     points = walking.points
     straight = np.full(len(points), np.inf)
     if len(x):
-        straight, _ = cKDTree(np.column_stack([x, y])).query(points[["x", "y"]].to_numpy())
-    walk, grid_walk = walking.distances(x, y)
+        straight, _ = cKDTree(np.column_stack([x, y])).query(points[["x", "y"]].to_numpy(), workers=-1)
+    walk, grid_walk = walking.distances(walking.snap(x, y) if snapped is None else snapped)
     return Reach(points, straight, walk, walking.grid, grid_walk)
 
 
 def _covered(reach_: Reach, key: str, radii_m: tuple[int, ...]) -> pd.DataFrame:
     """Per value of `key` (nis_code or quartier_code): residents, and per radius and measure those within."""
+    codes, values = pd.factorize(reach_.points[key])  # instant on the categoricals `walking.load` gives
     residents = reach_.points["residents"].to_numpy()
-    table = {"residents": residents}
+    known = codes >= 0
+    table = {"residents": np.bincount(codes[known], residents[known], len(values))}
     for radius in radii_m:
         for measure in MEASURES:
-            table[residents_column(radius, measure)] = np.where(reach_.distance(measure) <= radius, residents, 0.0)
-    return pd.DataFrame(table).groupby(reach_.points[key].to_numpy()).sum()
+            within = known & (reach_.distance(measure) <= radius)
+            table[residents_column(radius, measure)] = np.bincount(codes[within], residents[within], len(values))
+    return pd.DataFrame(table, index=pd.Index(values))
 
 
-def _add_shares(table: pd.DataFrame, covered: pd.DataFrame, key: str, radii_m: tuple[int, ...]) -> None:
-    table["sector_population"] = table[key].map(covered["residents"]).fillna(0.0).round().astype(int)
+def _shares(keys: pd.Index, covered: pd.DataFrame, radii_m: tuple[int, ...]) -> dict[str, np.ndarray]:
+    """sector_population, and per radius and measure the residents within and their share, per key."""
+    covered = covered.reindex(keys).fillna(0.0)
+    residents = covered["residents"].to_numpy()
+    columns: dict[str, np.ndarray] = {"sector_population": residents.round().astype(int)}
     for radius in radii_m:
         for measure in MEASURES:
-            column = residents_column(radius, measure)
-            table[column] = table[key].map(covered[column]).fillna(0.0)
-            table[share_column(radius, measure)] = table[column] / table["sector_population"]
+            within = covered[residents_column(radius, measure)].to_numpy()
+            columns[residents_column(radius, measure)] = within
+            columns[share_column(radius, measure)] = np.divide(
+                within, residents, out=np.full(len(keys), np.nan), where=residents > 0
+            )
+    return columns
 
 
-def _count_initiatives(table: pd.DataFrame, codes: pd.Series, records: pd.DataFrame, key: str) -> None:
-    table["initiatives"] = table[key].map(codes.value_counts()).fillna(0).astype(int)
-    per_category = pd.crosstab(codes, records["category"]) if len(records) else pd.DataFrame()
-    for category in CATEGORIES:
-        counts = per_category[category] if category in per_category else pd.Series(dtype=int)
-        table[category_column(category)] = table[key].map(counts).fillna(0).astype(int)
+def _initiative_counts(keys: pd.Index, codes: pd.Series, records: pd.DataFrame) -> dict[str, np.ndarray]:
+    """initiatives, and initiatives_<category> for every category, per key."""
+    pairs = pd.DataFrame({"code": codes.to_numpy(), "category": records["category"].to_numpy()})
+    counts = pairs.groupby(["code", "category"]).size().unstack(fill_value=0)
+    counts = counts.reindex(index=keys, columns=list(CATEGORIES), fill_value=0).fillna(0).astype(int)
+    columns = {"initiatives": counts.to_numpy().sum(axis=1) + _uncategorised(keys, pairs)}
+    columns.update({category_column(k): counts[k].to_numpy() for k in CATEGORIES})
+    return columns
+
+
+def _uncategorised(keys: pd.Index, pairs: pd.DataFrame) -> np.ndarray:
+    """Records whose category is not in the taxonomy still count among `initiatives`."""
+    other = pairs.loc[~pairs["category"].isin(list(CATEGORIES)), "code"]
+    return other.value_counts().reindex(keys, fill_value=0).to_numpy()
+
+
+def _table(frame: gpd.GeoDataFrame, columns: list[str], added: dict[str, np.ndarray]) -> gpd.GeoDataFrame:
+    table = pd.concat([frame[columns].reset_index(drop=True), pd.DataFrame(added)], axis=1)
+    return gpd.GeoDataFrame(table, geometry=frame.geometry.to_numpy(), crs=PROJECTED_CRS)
 
 
 def commune_statistics(
@@ -132,12 +156,12 @@ def commune_statistics(
     (straight line, 0..1) and the same with `_walk`. Initiatives are counted by their nis_code.
     """
     communes = projected(communes).sort_values("nis_code").reset_index(drop=True)
-    table = communes[[*COMMUNE_NAME_COLUMNS, "population", "population_year", "area_km2", "geometry"]].copy()
-    _count_initiatives(table, records["nis_code"].astype("string"), records, "nis_code")
-    table["per_10k_residents"] = table["initiatives"] / table["population"] * 10_000
-    table["per_km2"] = table["initiatives"] / table["area_km2"]
-    _add_shares(table, _covered(reach_, "nis_code", radii_m), "nis_code", radii_m)
-    return gpd.GeoDataFrame(table, geometry="geometry", crs=PROJECTED_CRS)
+    keys = pd.Index(communes["nis_code"])
+    added = _initiative_counts(keys, records["nis_code"].astype("string"), records)
+    added["per_10k_residents"] = added["initiatives"] / communes["population"].to_numpy() * 10_000
+    added["per_km2"] = added["initiatives"] / communes["area_km2"].to_numpy()
+    added.update(_shares(keys, _covered(reach_, "nis_code", radii_m), radii_m))
+    return _table(communes, [*COMMUNE_NAME_COLUMNS, "population", "population_year", "area_km2"], added)
 
 
 def quartier_statistics(
@@ -150,13 +174,16 @@ def quartier_statistics(
     sectors), per_10k_residents, and the residents and shares within each radius, both measures.
     """
     quartiers = projected(quartiers).sort_values("quartier_code").reset_index(drop=True)
-    table = quartiers[[*QUARTIER_NAME_COLUMNS, "area_km2", "geometry"]].copy()
+    keys = pd.Index(quartiers["quartier_code"])
     codes = pd.to_numeric(records["quartier_code"], errors="coerce").astype("Int64")
-    _count_initiatives(table, codes, records, "quartier_code")
-    table["per_km2"] = table["initiatives"] / table["area_km2"]
-    _add_shares(table, _covered(reach_, "quartier_code", radii_m), "quartier_code", radii_m)
-    table["per_10k_residents"] = table["initiatives"] / table["sector_population"].replace(0, np.nan) * 10_000
-    return gpd.GeoDataFrame(table, geometry="geometry", crs=PROJECTED_CRS)
+    added = _initiative_counts(keys, codes, records)
+    added["per_km2"] = added["initiatives"] / quartiers["area_km2"].to_numpy()
+    added.update(_shares(keys, _covered(reach_, "quartier_code", radii_m), radii_m))
+    residents = added["sector_population"].astype(float)
+    added["per_10k_residents"] = np.divide(
+        added["initiatives"] * 10_000, residents, out=np.full(len(keys), np.nan), where=residents > 0
+    )
+    return _table(quartiers, [*QUARTIER_NAME_COLUMNS, "area_km2"], added)
 
 
 def metric_columns(measure: str = "walk", radii_m: tuple[int, ...] = RADII_M) -> list[str]:

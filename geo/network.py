@@ -40,6 +40,10 @@ class Snap:
     along_m: np.ndarray  # metres from the edge's node u to the snapped position
     offset_m: np.ndarray  # straight metres from the point to the snapped position
 
+    def take(self, which: np.ndarray) -> Snap:
+        """The snaps of some points (a boolean mask or indices)."""
+        return Snap(self.edge[which], self.along_m[which], self.offset_m[which])
+
 
 @dataclass(frozen=True)
 class WalkNetwork:
@@ -61,13 +65,6 @@ class WalkNetwork:
         starts = np.column_stack([self.x[self.u], self.y[self.u]])
         ends = np.column_stack([self.x[self.v], self.y[self.v]])
         return shapely.linestrings(np.stack([starts, ends], axis=1))
-
-    def matrix(self) -> sparse.csr_matrix:
-        """The symmetric adjacency matrix (lengths), one row per node."""
-        n = self.n_nodes
-        rows = np.concatenate([self.u, self.v])
-        cols = np.concatenate([self.v, self.u])
-        return sparse.csr_matrix((np.concatenate([self.length_m] * 2), (rows, cols)), shape=(n, n))
 
 
 def from_lines(lines: np.ndarray, snap_m: float = SNAP_M) -> WalkNetwork:
@@ -175,7 +172,7 @@ def node_distances(network: WalkNetwork, sources: Snap) -> np.ndarray:
     n = network.n_nodes
     if len(sources.edge) == 0:
         return np.full(n, np.inf)
-    base = network.matrix().tocoo()
+    base_rows, base_cols = np.concatenate([network.u, network.v]), np.concatenate([network.v, network.u])
     ends = np.concatenate([network.u[sources.edge], network.v[sources.edge]])
     to_end = np.concatenate([sources.along_m, network.length_m[sources.edge] - sources.along_m]) + np.concatenate(
         [sources.offset_m] * 2
@@ -185,9 +182,10 @@ def node_distances(network: WalkNetwork, sources: Snap) -> np.ndarray:
     first = np.r_[True, ends[1:] != ends[:-1]]
     # csgraph reads an explicit 0 as "no edge": a source exactly on a node gets a tiny positive weight.
     weights = np.maximum(to_end[first], np.finfo(float).tiny)
-    rows = np.concatenate([base.row, np.full(first.sum(), n)])
-    cols = np.concatenate([base.col, ends[first]])
-    graph = sparse.csr_matrix((np.concatenate([base.data, weights]), (rows, cols)), shape=(n + 1, n + 1))
+    rows = np.concatenate([base_rows, np.full(first.sum(), n)])
+    cols = np.concatenate([base_cols, ends[first]])
+    data = np.concatenate([network.length_m, network.length_m, weights])
+    graph = sparse.csr_matrix((data, (rows, cols)), shape=(n + 1, n + 1))
     return csgraph.dijkstra(graph, directed=True, indices=n)[:n]
 
 

@@ -3,7 +3,7 @@
 Built by `python -m ingest reference` (through `geo.reference.build`) from the source folder's
 OpenStreetMap street lines and house-number points, validated, and written under
 `data/network/` as arrays (npz, parquet) that load in a fraction of a second. What a filter change
-costs is then only the initiatives' snapping and one Dijkstra (see `distances`).
+costs is then one Dijkstra (see `distances`): the initiatives are snapped once per data revision.
 
 Which lines a pedestrian may use: every class of the street lines (pedestrian streets, paths,
 footways, steps, tracks, service and residential roads, main roads with their pavements) except
@@ -60,10 +60,9 @@ class Walking:
         """Snap points (EPSG:31370) to the largest component."""
         return _snap_main(self.network, self.tree, self.main_edges, x, y)
 
-    def distances(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def distances(self, sources: network.Snap) -> tuple[np.ndarray, np.ndarray]:
         """Walking metres from each residents' point and each grid cell to the nearest of the
-        given initiatives (EPSG:31370; inf everywhere when there is none)."""
-        sources = self.snap(x, y)
+        snapped initiatives (inf everywhere when there is none)."""
         node_m = network.node_distances(self.network, sources)
         return (
             network.point_distances(self.network, node_m, self.points_snap, sources),
@@ -220,5 +219,6 @@ def load(data_dir: Path) -> Walking:
     main_edges = np.flatnonzero(walk.component[walk.u] == 0)
     tree = shapely.STRtree(walk.segments()[main_edges])
     points = pd.read_parquet(folder / "points.parquet")
+    points[["nis_code", "quartier_code"]] = points[["nis_code", "quartier_code"]].astype("category")  # fast grouping
     metadata = json.loads((folder / METADATA_FILE).read_text())
     return Walking(walk, points, snaps["points"], grid, snaps["grid"], metadata, tree, main_edges)

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core import settings
 from core.taxonomy import CATEGORIES
 from core.text import fold, fold_series
-from geo import coverage, display, reference, walking
+from geo import coverage, display, network, reference, walking
 from i18n import LANGUAGES, commune_codes, commune_names
 from ingest import export
 from ingest.store import Store, open_store
@@ -37,6 +38,7 @@ class Layers:
     communes_web: gpd.GeoDataFrame  # simplified, WGS84: for maps
     sectors_web: gpd.GeoDataFrame
     sectors_projected: gpd.GeoDataFrame  # EPSG:31370: for statistics
+    communes_projected: gpd.GeoDataFrame
 
 
 @st.cache_resource(show_spinner=False)
@@ -47,6 +49,7 @@ def layers(data_dir: Path) -> Layers:
         communes_web=display.for_web_map(built.communes),
         sectors_web=display.for_web_map(built.sectors),
         sectors_projected=coverage.projected(built.sectors),
+        communes_projected=coverage.projected(built.communes),
     )
 
 
@@ -113,11 +116,21 @@ def _of_categories(records: pd.DataFrame, categories: tuple[str, ...]) -> pd.Dat
     return records[records["category"].isin(categories)] if categories else records
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)  # read-only arrays: no copy per run
+def initiative_snaps(snap: Snapshot) -> network.Snap:
+    """Every published initiative with coordinates snapped to the walking network, once per revision."""
+    x, y, _ = coverage.initiative_xy(published(snap))
+    return walking_data(snap.config.data_dir).snap(x, y)
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)  # read-only arrays: no copy per run
 def reach(snap: Snapshot, categories: tuple[str, ...]) -> coverage.Reach:
     """Straight-line and walking distances from every residents' point to the initiatives of `categories`."""
-    records = _of_categories(published(snap), categories)
-    return coverage.reach(walking_data(snap.config.data_dir), records)
+    records = published(snap)
+    _, _, placed = coverage.initiative_xy(records)
+    keep = records["category"].isin(categories).to_numpy() if categories else np.ones(len(records), dtype=bool)
+    snapped = initiative_snaps(snap).take(keep[placed])
+    return coverage.reach(walking_data(snap.config.data_dir), records[keep], snapped)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
