@@ -76,8 +76,9 @@ lint: setup
 bench: setup system-deps assets data/boroughs/build.json
 	$(PY) benchmarks/join.py
 	$(PY) benchmarks/ingest.py
+	$(PY) benchmarks/coverage.py
 	$(PY) benchmarks/app.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache data/boroughs/*.geojson data/boroughs/build.json
+	rm -rf $(VENV) .pytest_cache .ruff_cache data/boroughs/*.geojson data/boroughs/build.json data/network
 	rm -rf node_modules $(VENDOR) test-artifacts $(CATALOGS)

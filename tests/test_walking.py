@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 
 from core import settings
-from geo import coverage, network, population, reference, walking
+from core.errors import ReferenceDataError
+from geo import coverage, network, population, reference, sources, walking
 from geo.crs import PROJECTED_CRS, to_projected
 
 # Two house-number points facing each other across the canal (OSM, 2021): Quai de Mariemont in
@@ -90,3 +94,44 @@ def test_a_populated_sector_without_addresses_falls_back_to_its_area() -> None:
     points, outside = population.population_points(no_addresses, sector, quartier, grid)
     assert outside == 0 and len(points) == len(grid) >= 4
     assert points["residents"].sum() == pytest.approx(90) and set(points["method"]) == {"area"}
+
+
+def test_streets_that_never_meet_fail_validation() -> None:
+    square = gpd.GeoSeries.from_xy([150_000.0], [170_000.0]).buffer(600, cap_style="square")
+    sectors = gpd.GeoDataFrame(
+        {"sector_code": ["S"], "nis_code": ["21001"], "population": [10]}, geometry=square.values, crs=PROJECTED_CRS
+    )
+    quartiers = sectors.rename(columns={"sector_code": "quartier_code"}).assign(quartier_code=1)
+    lines = gpd.GeoDataFrame(
+        geometry=gpd.GeoSeries.from_wkt(
+            ["LINESTRING (149500 170000, 149900 170000)", "LINESTRING (150100 170000, 150500 170000)"]
+        ).values,
+        crs=PROJECTED_CRS,
+    )
+    addresses = pd.DataFrame({"x": [149600.0, 150400.0], "y": 170010.0, "street_fr": "", "street_nl": ""})
+    built = walking.from_parts(lines, addresses, sectors, quartiers)
+    problems = walking.validate(built, lines, sectors)
+    assert (
+        "network: its largest connected part holds 50.0% of its length (at least 90% expected): the lines do not meet"
+    ) in problems
+
+
+def test_a_street_file_without_its_classes_stops_the_build_and_keeps_the_previous_one(
+    tmp_path, source_dir, built_settings: settings.Settings
+) -> None:
+    copy = tmp_path / "source"
+    for relative in [s.local_path for s in sources.load_manifest().values()] + list(walking.SOURCES.values()):
+        (copy / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source_dir / relative, copy / relative)
+    lines = copy / walking.SOURCES["lines"]
+    gpd.read_file(lines)[["geometry"]].to_file(lines, driver="GeoJSON")
+    data_dir = tmp_path / "data"
+    shutil.copytree(built_settings.data_dir / "boroughs", data_dir / "boroughs")
+    shutil.copytree(built_settings.data_dir / "network", data_dir / "network")
+    before = {p.name: p.read_bytes() for folder in ("boroughs", "network") for p in (data_dir / folder).iterdir()}
+    config = dataclasses.replace(built_settings, data_dir=data_dir, source_dir=copy)
+    with pytest.raises(ReferenceDataError, match="osm_class") as failure:
+        reference.build(config)
+    assert str(lines) in str(failure.value)
+    after = {p.name: p.read_bytes() for folder in ("boroughs", "network") for p in (data_dir / folder).iterdir()}
+    assert after == before
