@@ -19,7 +19,6 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,21 +28,13 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.join import best_of as timed
 from core import settings
 from core.taxonomy import CATEGORIES
 from geo import coverage, network, population, reference, walking
 from geo.crs import PROJECTED_CRS, to_wgs84
 
 TOLERANCE_M = 0.001
-
-
-def timed(run: Callable[[], object], repeat: int = 3) -> tuple[object, float]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - start)
-    return result, min(times)
 
 
 def build_times(config: settings.Settings, built: reference.Reference) -> None:

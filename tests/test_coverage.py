@@ -118,6 +118,19 @@ def initiatives(xy: list[tuple[float, float]], nis_codes: list[str], category: s
 ONE = [(850, 500)], ["21001"]
 
 
+def report_of(nis_code: str, records: pd.DataFrame, frames: tuple, measure: str = "walk") -> coverage.CommuneReport:
+    """`frames`: (communes, sectors, walk_data)."""
+    communes, sectors, walk_data = frames
+    reach = coverage.reach(walk_data, records)
+    stats = coverage.commune_statistics(communes, reach, records)
+    return coverage.commune_report(nis_code, stats, sectors, reach, records, measure)
+
+
+@pytest.fixture(scope="module")
+def frames(communes: gpd.GeoDataFrame, sectors: gpd.GeoDataFrame, walk_data: walking.Walking) -> tuple:
+    return communes, sectors, walk_data
+
+
 def test_straight_and_walking_distances_of_each_address(walk_data: walking.Walking) -> None:
     reach = coverage.reach(walk_data, initiatives(*ONE))
     assert reach.straight_m == pytest.approx(np.hypot([750, 550, 350, 50, 350, 650], 10), abs=0.05)
@@ -167,43 +180,30 @@ def test_records_without_coordinates_reach_nobody(walk_data: walking.Walking) ->
     assert np.isinf(reach.walk_m).all() and np.isinf(reach.straight_m).all()
 
 
-def test_gaps_are_the_streets_and_sectors_beyond_a_500_m_walk(
-    communes: gpd.GeoDataFrame, sectors: gpd.GeoDataFrame, walk_data: walking.Walking
-) -> None:
+def test_gaps_are_the_streets_and_sectors_beyond_a_500_m_walk(frames: tuple) -> None:
     records = initiatives(*ONE)
-    reach = coverage.reach(walk_data, records)
-    stats = coverage.commune_statistics(communes, reach, records)
-    report = coverage.commune_report("21002", stats, sectors, reach, records, "walk")
+    report = report_of("21002", records, frames)
     assert report.gaps["sector_code"].tolist() == ["21002A"]
     assert report.gaps["residents_beyond"].tolist() == [500.0]
     assert report.gaps["nearest_initiative_m"].iloc[0] == pytest.approx(1160, abs=0.05)
     assert report.streets[["street_fr", "residents_beyond"]].values.tolist() == [["Rue B", 500.0]]
-    straight = coverage.commune_report("21002", stats, sectors, reach, records, "straight")
+    straight = report_of("21002", records, frames, "straight")
     assert straight.gaps["residents_beyond"].tolist() == [250.0]  # only x = 1500 is beyond 500 m
-    a_gaps = coverage.commune_report("21001", stats, sectors, reach, records, "walk").streets
+    a_gaps = report_of("21001", records, frames).streets
     assert a_gaps[["street_fr", "residents_beyond", "farthest_m"]].values.tolist() == [
         ["Rue A", 500.0, pytest.approx(760, abs=0.05)]
     ]
 
 
-def test_an_initiative_200_m_across_the_border_serves_the_neighbour(
-    communes: gpd.GeoDataFrame, sectors: gpd.GeoDataFrame, walk_data: walking.Walking
-) -> None:
+def test_an_initiative_200_m_across_the_border_serves_the_neighbour(frames: tuple) -> None:
     records = initiatives([(500, 500), (1200, 500), (1800, 500)], ["21001", "21002", "21002"])
-    reach = coverage.reach(walk_data, records)
-    stats = coverage.commune_statistics(communes, reach, records)
-    across = coverage.commune_report("21001", stats, sectors, reach, records).across_border
+    across = report_of("21001", records, frames).across_border
     assert across["id"].tolist() == ["r1"]  # r0 is inside A, r2 is 800 m away
     assert across["distance_m"].iloc[0] == pytest.approx(200, abs=0.01)
 
 
-def test_report_compares_the_commune_with_the_median(
-    communes: gpd.GeoDataFrame, sectors: gpd.GeoDataFrame, walk_data: walking.Walking
-) -> None:
-    records = initiatives(*ONE)
-    reach = coverage.reach(walk_data, records)
-    stats = coverage.commune_statistics(communes, reach, records)
-    report = coverage.commune_report("21001", stats, sectors, reach, records)
+def test_report_compares_the_commune_with_the_median(frames: tuple) -> None:
+    report = report_of("21001", initiatives(*ONE), frames)
     assert report.figures.loc["initiatives", "commune"] == 1
     assert report.figures.loc["initiatives", "vs_median"] == pytest.approx(0.5)
     assert report.figures.loc["share_within_500m_walk", "vs_median"] == pytest.approx(0.25)
