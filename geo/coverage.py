@@ -137,7 +137,8 @@ def _initiative_counts(keys: pd.Index, codes: pd.Series, records: pd.DataFrame) 
 def _uncategorised(keys: pd.Index, pairs: pd.DataFrame) -> np.ndarray:
     """Records whose category is not in the taxonomy still count among `initiatives`."""
     other = pairs.loc[~pairs["category"].isin(list(CATEGORIES)), "code"]
-    return other.value_counts().reindex(keys, fill_value=0).to_numpy()
+    counts: np.ndarray = other.value_counts().reindex(keys, fill_value=0).to_numpy()
+    return counts
 
 
 def _table(frame: gpd.GeoDataFrame, columns: list[str], added: dict[str, np.ndarray]) -> gpd.GeoDataFrame:

@@ -64,7 +64,8 @@ class WalkNetwork:
         """The edges as shapely line segments, in edge order."""
         starts = np.column_stack([self.x[self.u], self.y[self.u]])
         ends = np.column_stack([self.x[self.v], self.y[self.v]])
-        return shapely.linestrings(np.stack([starts, ends], axis=1))
+        segments: np.ndarray = shapely.linestrings(np.stack([starts, ends], axis=1))
+        return segments
 
 
 def from_lines(lines: np.ndarray, snap_m: float = SNAP_M) -> WalkNetwork:
@@ -108,7 +109,7 @@ def _cluster(coords: np.ndarray, part: np.ndarray, is_end: np.ndarray, snap_m: f
     join = (part[i] != part[j]) | (is_end[i] & is_end[j]) | (gap < SAME_POSITION_M)
     n = len(coords)
     links = sparse.coo_matrix((np.ones(join.sum()), (i[join], j[join])), shape=(n, n))
-    _, label = csgraph.connected_components(links, directed=False)
+    label: np.ndarray = csgraph.connected_components(links, directed=False)[1]
     return label
 
 
@@ -186,7 +187,8 @@ def node_distances(network: WalkNetwork, sources: Snap) -> np.ndarray:
     cols = np.concatenate([base_cols, ends[first]])
     data = np.concatenate([network.length_m, network.length_m, weights])
     graph = sparse.csr_matrix((data, (rows, cols)), shape=(n + 1, n + 1))
-    return csgraph.dijkstra(graph, directed=True, indices=n)[:n]
+    distance: np.ndarray = csgraph.dijkstra(graph, directed=True, indices=n)
+    return distance[:n]
 
 
 def point_distances(network: WalkNetwork, node_m: np.ndarray, points: Snap, sources: Snap) -> np.ndarray:
@@ -194,7 +196,7 @@ def point_distances(network: WalkNetwork, node_m: np.ndarray, points: Snap, sour
     length = network.length_m[points.edge]
     via_u = node_m[network.u[points.edge]] + points.along_m
     via_v = node_m[network.v[points.edge]] + length - points.along_m
-    walk = np.minimum(np.minimum(via_u, via_v), _along_same_edge(points, sources))
+    walk: np.ndarray = np.minimum(np.minimum(via_u, via_v), _along_same_edge(points, sources))
     return walk + points.offset_m
 
 

@@ -28,6 +28,7 @@ import shapely
 from core.errors import ReferenceDataError, ReferenceNotBuiltError
 from geo import network, population
 from geo.crs import PROJECTED_CRS
+from geo.network import Snap, WalkNetwork
 
 SOURCES = {
     "lines": "gazetteer/brussels_streets_osm_2021_tiles.geojson",
@@ -47,20 +48,20 @@ ROAD_TUNNEL_CLASSES = {"motorway", "trunk", "primary", "secondary"}
 class Walking:
     """The network, its segment index, and the residents' and grid points snapped to it."""
 
-    network: network.WalkNetwork
+    network: WalkNetwork
     points: pd.DataFrame  # population.POINT_COLUMNS
-    points_snap: network.Snap
+    points_snap: Snap
     grid: np.ndarray  # n x 2 cell centres (population.GRID_M), EPSG:31370
-    grid_snap: network.Snap
+    grid_snap: Snap
     metadata: dict
     tree: shapely.STRtree = field(repr=False)  # segments of the largest component
     main_edges: np.ndarray = field(repr=False)  # edge index of each tree entry
 
-    def snap(self, x: np.ndarray, y: np.ndarray) -> network.Snap:
+    def snap(self, x: np.ndarray, y: np.ndarray) -> Snap:
         """Snap points (EPSG:31370) to the largest component."""
         return _snap_main(self.network, self.tree, self.main_edges, x, y)
 
-    def distances(self, sources: network.Snap) -> tuple[np.ndarray, np.ndarray]:
+    def distances(self, sources: Snap) -> tuple[np.ndarray, np.ndarray]:
         """Walking metres from each residents' point and each grid cell to the nearest of the
         snapped initiatives (inf everywhere when there is none)."""
         node_m = network.node_distances(self.network, sources)
@@ -110,14 +111,12 @@ def from_parts(
     return Walking(walk, points, points_snap, grid, grid_snap, metadata, tree, main_edges)
 
 
-def _snap_main(
-    walk: network.WalkNetwork, tree: shapely.STRtree, main_edges: np.ndarray, x: np.ndarray, y: np.ndarray
-) -> network.Snap:
+def _snap_main(walk: WalkNetwork, tree: shapely.STRtree, main_edges: np.ndarray, x: np.ndarray, y: np.ndarray) -> Snap:
     """Snap to the largest component: `tree` indexes its edges, `main_edges` their numbers."""
     return network.snap(walk, x, y, main_edges, tree)
 
 
-def _largest_share(walk: network.WalkNetwork) -> float:
+def _largest_share(walk: WalkNetwork) -> float:
     return float(walk.length_m[walk.component[walk.u] == 0].sum() / walk.length_m.sum())
 
 
@@ -212,7 +211,7 @@ def load(data_dir: Path) -> Walking:
         walk = network.WalkNetwork(**{key: arrays[key] for key in arrays.files})
     with np.load(folder / "snaps.npz") as arrays:
         snaps = {
-            name: network.Snap(*(arrays[f"{name}_{part}"] for part in ("edge", "along_m", "offset_m")))
+            name: Snap(*(arrays[f"{name}_{part}"] for part in ("edge", "along_m", "offset_m")))
             for name in ("points", "grid")
         }
         grid = arrays["grid"]

@@ -25,7 +25,7 @@ def choose(name: str, lang: str) -> str:
         key=key,
         required=True,
     )
-    return state.write_param(name, lang, "measure") or "walk"
+    return str(state.write_param(name, lang, "measure") or "walk")
 
 
 def same_metric(metric: str, measure: str) -> str:
