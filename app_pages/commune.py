@@ -17,7 +17,7 @@ names = commune_names(lang)
 
 commune_key = state.init_value("commune", lang, "commune", next(iter(names)), names)
 st.selectbox(t("commune.choose", lang), list(names), format_func=names.__getitem__, key=commune_key)
-nis_code = state.write_param("commune", lang, "commune")
+nis_code = str(state.write_param("commune", lang, "commune"))
 measure = ui_measure.choose("commune_measure", lang)
 
 with ctx.guard():

@@ -196,8 +196,8 @@ def point_distances(network: WalkNetwork, node_m: np.ndarray, points: Snap, sour
     length = network.length_m[points.edge]
     via_u = node_m[network.u[points.edge]] + points.along_m
     via_v = node_m[network.v[points.edge]] + length - points.along_m
-    walk: np.ndarray = np.minimum(np.minimum(via_u, via_v), _along_same_edge(points, sources))
-    return walk + points.offset_m
+    walk: np.ndarray = np.minimum(np.minimum(via_u, via_v), _along_same_edge(points, sources)) + points.offset_m
+    return walk
 
 
 def _along_same_edge(points: Snap, sources: Snap) -> np.ndarray:

@@ -10,7 +10,7 @@ import streamlit as st
 from core import settings
 from geo import coverage
 from i18n import number, t
-from ui import data, maps, state
+from ui import components, data, maps, state
 
 SERVICE_AREA_COLOURS = {500: "#1a7f37", 1000: "#8fd19e"}
 
@@ -48,12 +48,13 @@ def service_area_map(config: settings.Settings, layers: data.Layers, categories:
         shape = area[area["radius_m"] == row["radius_m"]].assign(label=label)
         maps.add_sectors(m, shape, SERVICE_AREA_COLOURS[int(row["radius_m"])], ["label"], [""])
     maps.show(maps.page(m), title, height=460)
-    legend = " ".join(
-        f'<span style="white-space:nowrap"><span style="color:{colour}">&#9632;</span> '
-        f"{t('coverage.service_area_label', lang, radius=radius)}</span>"
-        for radius, colour in SERVICE_AREA_COLOURS.items()
+    components.legend(
+        (
+            (colour, t("coverage.service_area_label", lang, radius=radius))
+            for radius, colour in SERVICE_AREA_COLOURS.items()
+        ),
+        "&#9632;",
     )
-    st.html(f'<div class="bim-legend">{legend}</div>')
 
 
 def method_note(config: settings.Settings, metadata: dict, lang: str) -> str:
