@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -84,7 +86,7 @@ maps.add_sectors(
 served = pd.concat([records[records["nis_code"] == nis_code], report.across_border])
 maps.add_initiatives(m, data.marker_table(snap), served["id"], lang, names)
 maps.show(maps.page(m), t("commune.map_title", lang, commune=names[nis_code]), height=460)
-gap_columns = {
+gap_columns: dict[str, Any] = {
     "sector_code": t("column.sector", lang),
     f"name_{'nl' if lang == 'nl' else 'fr'}": t("column.name", lang),
     "residents": t("column.residents_beyond", lang),
@@ -96,7 +98,7 @@ if gaps.empty:
 else:
     st.dataframe(gaps[list(gap_columns)], column_config=gap_columns, hide_index=True, width="stretch")
     st.subheader(t("commune.gap_streets_title", lang, radius=coverage.GAP_RADIUS_M))
-    street_columns = {
+    street_columns: dict[str, Any] = {
         f"street_{'nl' if lang == 'nl' else 'fr'}": t("column.street", lang),
         "residents_beyond": st.column_config.NumberColumn(t("column.residents_beyond", lang), format="%.0f"),
         "share_beyond": st.column_config.NumberColumn(t("column.share_beyond", lang), format="percent"),
@@ -109,7 +111,7 @@ across = report.across_border.assign(
     category=report.across_border["category"].map(lambda k: category_label(k, lang)),
     commune=report.across_border["nis_code"].map(lambda c: commune_name(c, lang) or t("commune.outside_region", lang)),
 )
-across_columns = {
+across_columns: dict[str, Any] = {
     "name": t("column.name", lang),
     "category": t("column.category", lang),
     "commune": t("column.commune", lang),

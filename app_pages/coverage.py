@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from core.taxonomy import CATEGORIES
@@ -23,7 +25,7 @@ category_filter = components.category_filter("coverage_categories", lang)
 left, right = st.columns(2)
 left.selectbox(t("coverage.metric", lang), metrics, format_func=lambda m: t(f"metric.{m}", lang), key=metric_key)
 category_filter.draw(right, t("coverage.categories", lang))
-metric = state.write_param("coverage_metric", lang, "metric")
+metric = str(state.write_param("coverage_metric", lang, "metric"))
 categories = tuple(category_filter.chosen())
 
 with ctx.guard():
@@ -61,7 +63,7 @@ st.bar_chart(chart, x="commune", y="value", horizontal=True, sort="-value", x_la
 
 st.subheader(t("coverage.table_title", lang))
 table = stats.drop(columns="geometry").assign(commune=stats["nis_code"].map(names))
-column_config = {
+column_config: dict[str, Any] = {
     "commune": t("column.commune", lang),
     "population": st.column_config.NumberColumn(t("column.population", lang), format="localized"),
     "area_km2": st.column_config.NumberColumn(t("column.area_km2", lang), format="%.2f"),

@@ -307,7 +307,8 @@ def _gaps(
 
 def statistics_csv(stats: pd.DataFrame) -> bytes:
     """The per-commune (or per-quartier) table as UTF-8 CSV, without geometry."""
-    return stats.drop(columns="geometry", errors="ignore").to_csv(index=False).encode("utf-8")
+    text: str = stats.drop(columns="geometry", errors="ignore").to_csv(index=False)
+    return text.encode("utf-8")
 
 
 def statistics_geojson(stats: gpd.GeoDataFrame, attribution: list[str]) -> bytes:

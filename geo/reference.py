@@ -293,6 +293,14 @@ def _population_problems(
 # --- building, writing, loading ------------------------------------------------------------------
 
 
+def _required(paths: dict[str, Path | None], key: str) -> Path:
+    """The file of a source every build needs (only derived sources may have none)."""
+    path = paths.get(key)
+    if path is None:
+        raise ReferenceDataError(f"the source {key!r} has no file and no download URL: see data/boroughs/sources.toml")
+    return path
+
+
 def build(settings: Settings) -> Reference:
     """Read the sources, assemble, validate and write the reference data under `settings.data_dir`.
 
@@ -304,9 +312,9 @@ def build(settings: Settings) -> Reference:
     nis_codes = commune_names()["nis_code"].tolist()
     with tempfile.TemporaryDirectory(prefix="downloads-", dir=_ensure(settings.data_dir)) as download_dir:
         paths = sources.fetch(settings, Path(download_dir))
-        sectors = read_sectors(paths["statbel_sectors"], nis_codes)
-        quartiers = read_quartiers(paths["urbis_quartiers"])
-        sector_population = read_sector_population(paths["statbel_sector_population"])
+        sectors = read_sectors(_required(paths, "statbel_sectors"), nis_codes)
+        quartiers = read_quartiers(_required(paths, "urbis_quartiers"))
+        sector_population = read_sector_population(_required(paths, "statbel_sector_population"))
     sector_population = sector_population[sector_population["nis_code"].isin(nis_codes)]
     commune_path = paths.get("statbel_commune_population")
     commune_population = (
