@@ -3,10 +3,11 @@
 Per address: find the street by its normalised name (exactly, else fuzzily with rapidfuzz), in
 every commune where a street of that name exists; choose among them with the postcode and the
 locality, which constrain alike (then the house number, then the street's size); say so when the
-postcode or locality contradicts the street found. A street here is its part inside one commune,
-so every placement below uses only the part of the street in the commune chosen. Then place it at its house-number point (`address`), else on the
-street line between its neighbouring numbers (`street`), else at the street's middle (`street`),
-else at the commune of its postcode or locality (`postcode`, to review), else not at all (`none`).
+postcode or locality contradicts the street found. Then place it at its house-number point
+(`address`), else on the street line between its neighbouring numbers (`street`), else at the
+street's middle (`street`), else at the commune of its postcode or locality (`postcode`, to
+review), else not at all (`none`). A street of the index is its part inside one commune, so each
+of these placements uses only the part of the street in the commune chosen.
 Everything runs on whole columns; rapidfuzz only sees the distinct names that match no street.
 """
 
@@ -180,7 +181,9 @@ def _choose_streets(gazetteer: Gazetteer, rows: pd.DataFrame) -> pd.DataFrame:
     candidates["hint_ok"] = candidates["loc_hint"] == candidates["nis_code"]
     keys = candidates["street"].astype(str) + "|"
     address_keys = gazetteer.addresses.index
-    candidates["has_number"] = address_keys.get_indexer(keys + candidates["number_key"]) >= 0
+    hit = address_keys.get_indexer(keys + candidates["number_key"])
+    # A number known only from points whose street was the second candidate is weak evidence.
+    candidates["has_number"] = (hit >= 0) & ~gazetteer.addresses["second"].to_numpy()[np.maximum(hit, 0)]
     candidates["gap"] = _number_gap(gazetteer, candidates["street"].to_numpy(), candidates["number"].to_numpy())
     candidates["placed"] = streets["x"].notna().to_numpy()[candidates["street"]]
     candidates["n_points"] = streets["n_points"].to_numpy()[candidates["street"]]
