@@ -248,7 +248,7 @@ def account(
 ) -> tuple[dict[str, str], dict[str, str], ColumnReport]:
     """What each column of `frame` becomes: the mapping completed by content, the CRS per coordinate
     field, and the report (with a warning for each ignored column that looks like a known field)."""
-    mapping = dict(mapping)
+    mapping = {h: f for h, f in mapping.items() if not _contradicts(frame[h], f, h in (column_map or {}))}
     fields = set(mapping.values())
     how = {h: "--map" if h in (column_map or {}) else "header" for h in mapping}
     crs_columns = [h for h in frame.columns if h not in mapping and normalise_header(h)[0] in CRS_HEADERS]
@@ -282,6 +282,21 @@ def account(
             looks, warning = _ignored_warning(frame[header], header, set(mapping.values()))
             uses.append(ColumnUse(header, warning=warning, looks=looks))
     return mapping, crs_by_field, ColumnReport(uses)
+
+
+def _contradicts(values: pd.Series, target: str, by_hand: bool) -> bool:
+    """A short header taken for a number or postcode ("N", "no") whose values are coordinates over Brussels."""
+    if by_hand or target not in ("housenumber", "postcode"):
+        return False
+    numbers = numbers_of(values)
+    if numbers.empty or numbers.notna().mean() < CONTENT_SHARE:
+        return False
+    return any(
+        numbers.between(low, high).mean() >= CONTENT_SHARE
+        for x0, x1, y0, y1 in BRUSSELS_BOXES.values()
+        for low, high in ((x0, x1), (y0, y1))
+        if low > 1_000
+    )
 
 
 def _ignored_warning(values: pd.Series, header: str, fields: set[str]) -> tuple[str, str]:
