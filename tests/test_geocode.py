@@ -299,11 +299,3 @@ def test_a_large_house_number_before_the_locality_is_not_a_postcode(gazetteer_se
     }
     found = geocode_one("Chaussée de Wavre 1581, Auderghem", gazetteer_settings)
     assert (found["nis_code"], found["geocode_precision"]) == ("21002", "address")
-
-
-def test_a_postcode_whose_streets_straddle_communes_keeps_the_commune_of_the_street(
-    gazetteer_settings: settings.Settings,
-) -> None:
-    found = geocode_one("Rue de la Loi 200, 1040 Etterbeek", gazetteer_settings)
-    assert found["nis_code"] == "21004"  # the European quarter: postcode 1040, City of Brussels
-    assert "postcode" not in found["geocode_note"]
