@@ -265,7 +265,7 @@ def account(
             mapping[x], mapping[y] = ("lon", "lat") if crs == WGS84 else ("x", "y")
             how[x] = how[y] = f"content: values over Brussels in {crs}"
             hints[x] = hints[y] = crs
-    crs_by_field = {}
+    crs_by_field: dict[str, str] = {}
     for header, target in mapping.items():
         if target in COORDINATES and (hints[header] or file_crs):
             crs_by_field.setdefault(target, hints[header] or file_crs)

@@ -97,7 +97,8 @@ def _locality_communes(gazetteer: Gazetteer, locality: pd.Series) -> pd.DataFram
     hint = table[table.index.isin(REGION_NAMES)]  # "Bruxelles": the City breaks a tie, no more
     table = table[~table.index.isin(REGION_NAMES)]
     vocabulary = table.index.tolist()
-    nis, unknown = {}, {}
+    nis: dict[str, str | None] = {}
+    unknown: dict[str, bool] = {}
     for value in key.unique():
         words = set(value.split())
         if value == "" or (words & REGION_WORDS and value not in table.index):
