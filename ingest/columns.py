@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
@@ -212,16 +211,6 @@ def coordinate_pair(frame: pd.DataFrame, candidates: list[str]) -> tuple[str, st
             if other:
                 return x, other[0], crs
     return None
-
-
-def in_box(a: np.ndarray, b: np.ndarray, crs: str, boxes: dict[str, tuple[float, float, float, float]]) -> np.ndarray:
-    """Whether each (a, b) lies in the box of `crs` (for "Lambert": either Lambert box)."""
-    names = (LAMBERT72, LAMBERT2008) if crs == "Lambert" else (crs,)
-    inside = np.zeros(len(a), dtype=bool)
-    for name in names:
-        x0, x1, y0, y1 = boxes[name]
-        inside |= (a >= x0) & (a <= x1) & (b >= y0) & (b <= y1)
-    return inside
 
 
 def map_headers(headers: list[str], column_map: dict[str, str] | None = None) -> dict[str, str]:
