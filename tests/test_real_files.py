@@ -135,3 +135,21 @@ def test_one_address_in_one_column_or_split_gives_the_same_points(config: settin
     assert [u.field for u in report.columns.uses] == ["name", "street", "housenumber", "locality"]
     columns = ["name", "lon", "lat", "nis_code", "geocode_precision", "geocode_score", "status"]
     pd.testing.assert_frame_equal(stored(one)[columns], stored(split)[columns])
+
+
+def test_a_row_whose_coordinates_could_not_be_used_is_not_published_on_its_street(
+    config: settings.Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "gps_faux.csv"
+    path.write_text(
+        "nom;rue;num;cp;X (WGS84);Y (WGS84)\n"
+        "Comité Walckiers;Rue Walckiers;5;1030;151515;174270\n"
+        "Potager Jamblinne;Place de Jamblinne de Meux;19;1030;152130;169420\n",
+        encoding="utf-8",
+    )
+    report = import_file(path, config, geocoder="offline")
+    rows = report.rows.set_index("name")
+    assert rows.loc["Comité Walckiers", "status"] == "published"  # placed at its house-number point
+    assert rows.loc["Potager Jamblinne", "status"] == "pending"  # only between its neighbours: waits
+    assert "the row's coordinates in the file were not used" in rows.loc["Potager Jamblinne", "reason"]
+    assert "coordinates not in WGS84 over Belgium as the header says" in rows.loc["Potager Jamblinne", "reason"]
