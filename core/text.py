@@ -109,9 +109,14 @@ def split_address(text: str) -> dict[str, str]:
     rest = _COUNTRY_TAIL.sub("", text.strip())
     parts = dict.fromkeys(ADDRESS_PARTS, "")
     tail = _POSTCODE_TAIL.search(rest)
-    # "Avenue X 1234" is a house number; a postcode follows a comma or a number, or has a locality.
-    if tail and (
-        tail.start() == 0 or tail["locality"].strip() or "," in tail[0] or rest[: tail.start()][-1:].isdigit()
+    # "Avenue X 1234" is a house number; a postcode follows a comma or a number, or has a locality;
+    # but "Chaussée de Wavre 1581, Auderghem" is a house number then a locality.
+    before = tail[0][: tail.start("postcode") - tail.start()] if tail else ""
+    number_then_locality = tail is not None and "," not in before and tail["locality"].lstrip().startswith(",")
+    if (
+        tail
+        and not number_then_locality
+        and (tail.start() == 0 or tail["locality"].strip() or "," in tail[0] or rest[: tail.start()][-1:].isdigit())
     ):
         parts["postcode"], parts["locality"] = tail["postcode"], tail["locality"].strip(" ,;-")
         rest = rest[: tail.start()]

@@ -71,11 +71,10 @@ def _import(args: argparse.Namespace) -> None:
             progress=progress,
         )
         bar.update(bar.total - bar.n)
-    if args.report:
-        report.to_csv(Path(args.report))
+    columns = report.to_csv(Path(args.report)) if args.report else None
     print(report.summary())
-    if args.report:
-        print(f"Per-row report: {args.report}")
+    if columns is not None:
+        print(f"Per-row report: {args.report}; every column and what it became: {columns}")
 
 
 def _export(args: argparse.Namespace) -> None:
@@ -153,8 +152,12 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="the file to import")
     imp.add_argument("--source", help="source name, part of each record's stable id (default: the file name)")
     imp.add_argument("--licence", default="", help="licence of the source's data, e.g. 'ODbL 1.0'")
-    imp.add_argument("--dry-run", action="store_true", help="read, check and count, but write nothing")
-    imp.add_argument("--report", help="write the per-row outcome, status and reason to this CSV file")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="read, check and count, show what each column becomes; write nothing"
+    )
+    imp.add_argument(
+        "--report", help="write the per-row outcome, status and reason to this CSV file (and its columns beside it)"
+    )
     imp.add_argument(
         "--geocoder",
         choices=pipeline.GEOCODERS,

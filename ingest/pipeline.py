@@ -20,6 +20,7 @@ from core.errors import ConfigurationError
 from core.settings import Settings
 from geo.geocode import geocode as geocode_addresses
 from geo.join import load_join
+from ingest.columns import COORDINATES, ColumnReport
 from ingest.export import spreadsheet_safe
 from ingest.readers import read_table
 from ingest.store import ImportRun, open_store
@@ -29,6 +30,7 @@ GEOCODERS: tuple[str, ...] = ("offline", "online", "none")
 STAGES: tuple[str, ...] = ("read", "validate", "geocode", "join", "write")
 OUTSIDE_REGION = "outside the Brussels region"
 NOT_GEOCODED = "not geocoded"
+UNUSED_COORDINATES = "placed on the street only, but the row's coordinates in the file were not used"
 AWAITING_REVIEW = "awaiting review"  # rows held by `review=True` until a moderator approves them
 PUBLISHED_PRECISIONS = ("given", "address", "street")  # a geocoded point coarser than these waits for review
 STILL_OPEN = ("published", "pending")  # statuses the join may change (not rejected nor duplicate)
@@ -50,6 +52,8 @@ class ImportReport:
     rejections: list[Rejection] = field(default_factory=list)
     skipped_empty: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # per stage
+    columns: ColumnReport = field(default_factory=ColumnReport)  # what became of every input column
+    category_readings: list[str] = field(default_factory=list)  # categories read through a close word
 
     def _count(self, column: str, value: str) -> int:
         return int((self.rows[column] == value).sum())
@@ -84,12 +88,13 @@ class ImportReport:
         return held["reason"].fillna("").value_counts()
 
     def summary(self) -> str:
-        """The few lines the CLI prints at the end."""
+        """The lines the CLI prints at the end: warnings first, the counts, then every input column."""
         verb = "would be" if self.dry_run else "were"
         lines = [
             f"{self.path}: {len(self.rows)} rows as source {self.source_name!r}"
             + (f" ({self.skipped_empty} empty rows skipped)" if self.skipped_empty else "")
             + (" — dry run, nothing written" if self.dry_run else ""),
+            *(f"  WARNING column {w}" for w in self.columns.warnings),
             f"  new {self.new}, updated {self.updated}, unchanged {self.unchanged} ({verb} stored)",
             f"  needs review (pending) {self.needs_review}, rejected {self.rejected}, duplicates {self.duplicates}",
         ]
@@ -97,11 +102,24 @@ class ImportReport:
         fixed = [r for r in self.rejections if r.field is not None and r.field != "name"]
         if fixed:
             lines.append(f"  {len(fixed)} field values dropped or corrected (see --report for each row)")
+        lines += [f"  {reading}" for reading in self.category_readings]
+        lines.append(f"  columns ({len(self.columns.uses)}):")
+        lines += [f"    {use.header!r} -> {use.described()}" for use in self.columns.uses]
         return "\n".join(lines)
 
-    def to_csv(self, path: Path) -> None:
-        """The per-row list: source row, id, outcome (new/updated/unchanged), status, reason."""
+    def to_csv(self, path: Path) -> Path:
+        """The per-row list (source row, id, outcome, status, reason) at `path`, and every input column
+        with what it became beside it (`columns_path`); returns the latter."""
         spreadsheet_safe(self.rows).to_csv(path, index=False, encoding="utf-8")
+        columns = columns_path(path)
+        spreadsheet_safe(self.columns.to_frame()).to_csv(columns, index=False, encoding="utf-8")
+        return columns
+
+
+def columns_path(report: Path) -> Path:
+    """Where the column report goes beside a per-row report: `x.csv` -> `x.columns.csv`."""
+    report = Path(report)
+    return report.with_name(report.stem + ".columns.csv")
 
 
 def import_file(
@@ -140,6 +158,7 @@ def import_file(
         if place is not None:
             records = geocode_missing(records, settings, place)
     with stages("join"):
+        records = hold_unused(records, raw.report, checked.rejections)
         records = join_regions(records, settings)
         if review:
             held = records["status"] == "published"
@@ -161,7 +180,17 @@ def import_file(
         columns=list(REPORT_COLUMNS),
     )
     seconds = {**stages.seconds, "total": sum(stages.seconds.values())}
-    return ImportReport(path, source_name, dry_run, rows, checked.rejections, checked.skipped_empty, seconds)
+    return ImportReport(
+        path,
+        source_name,
+        dry_run,
+        rows,
+        checked.rejections,
+        checked.skipped_empty,
+        seconds,
+        raw.report,
+        checked.category_readings,
+    )
 
 
 class _Stages:
@@ -215,6 +244,27 @@ def geocode_missing(records: pd.DataFrame, settings: Settings, geocoder: Geocode
     records.loc[rough, "status_reason"] = _with(records.loc[rough, "status_reason"], rough_note)
     note = found["geocode_note"].where(found["geocode_note"].notna(), "")
     records.loc[todo, "status_reason"] = _with(records.loc[todo, "status_reason"], note)
+    return records
+
+
+def hold_unused(records: pd.DataFrame, columns: ColumnReport, rejections: list[Rejection]) -> pd.DataFrame:
+    """Rows placed on the street only wait for review when the file gave more than was used:
+    an ignored column that looks like house numbers or coordinates, or the row's own coordinates."""
+    street = (records["status"] == "published") & (records["geocode_precision"] == "street")
+    if not street.any():
+        return records
+    records = records.copy()
+    unused_rows = {r.source_row for r in rejections if r.field in COORDINATES}
+    own = street & records["source_row"].isin(unused_rows)
+    records.loc[own, "status"] = "pending"
+    records.loc[own, "status_reason"] = _with(records.loc[own, "status_reason"], UNUSED_COORDINATES)
+    evidence = columns.unused_evidence
+    if evidence:
+        named = ", ".join(f"{u.header!r} ({u.looks})" for u in evidence)
+        held = street & ~own
+        records.loc[held, "status"] = "pending"
+        note = f"placed on the street only, but column(s) {named} of the file were not used"
+        records.loc[held, "status_reason"] = _with(records.loc[held, "status_reason"], note)
     return records
 
 

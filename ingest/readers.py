@@ -14,7 +14,7 @@ import json
 import math
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -22,51 +22,13 @@ import openpyxl
 import pandas as pd
 
 from core.errors import InputFileError
-from core.text import fold
+from ingest.columns import CANONICAL_COLUMNS, ColumnReport, account, alias_rank, map_headers
 
 MAX_FIELD_CHARS = 1_000_000  # one cell; anything larger is not an initiative record
 SNIFF_BYTES = 64 * 1024
 HEADER_SEARCH_ROWS = 10  # a title or notes may sit above the header
 DELIMITERS = (";", ",", "\t")
 
-# Canonical column -> recognised source names, normalised (see `core.text.fold`). When several
-# source columns map onto one canonical column, the first non-empty value wins, in this order;
-# except for the category, whose values are all kept, joined by "; " (OSM spreads it over tags).
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "source_key": ("source key", "id", "identifiant", "identifier", "ref", "reference", "referentie"),
-    "name": ("name", "nom", "naam", "titre", "titel", "title", "initiative", "initiatief", "organisation",
-             "organisatie", "organization"),
-    "name_fr": ("name fr", "nom fr", "naam fr", "nom francais", "franse naam"),
-    "name_nl": ("name nl", "nom nl", "naam nl", "nom neerlandais", "nederlandse naam"),
-    "name_en": ("name en", "nom en", "naam en", "english name"),
-    "description": ("description", "beschrijving", "omschrijving", "descriptif"),
-    "category": ("category", "categorie", "categories", "categorieen", "type", "thema", "theme", "thematique",
-                 "domaine", "community centre", "social facility", "amenity", "office",
-                 "club"),
-    "address": ("address", "adresse", "adres", "adresse complete", "volledig adres", "full address"),
-    "street": ("street", "rue", "straat", "addr street", "voie", "straatnaam", "nom de rue"),
-    "housenumber": ("housenumber", "house number", "numero", "nummer", "huisnummer", "no", "n", "nr",
-                    "addr housenumber"),
-    "postcode": ("postcode", "code postal", "cp", "zip", "zip code", "postal code", "postnummer",
-                 "addr postcode"),
-    "locality": ("locality", "localite", "commune", "gemeente", "municipality", "city", "ville", "stad",
-                 "addr city", "commune fr", "commune nl", "gemeente fr", "gemeente nl"),
-    "lat": ("lat", "latitude", "breedtegraad", "breedte"),
-    "lon": ("lon", "lng", "long", "longitude", "lengtegraad", "lengte"),
-    "x": ("x", "x lambert", "lambert x", "coord x", "coordonnee x", "x coordinaat"),
-    "y": ("y", "y lambert", "lambert y", "coord y", "coordonnee y", "y coordinaat"),
-    "website": ("website", "site", "site web", "site internet", "url", "web", "webstek", "contact website"),
-    "image_url": ("image url", "image", "photo", "picture", "afbeelding", "foto"),
-    "story": ("story", "histoire", "recit", "verhaal"),
-    # Our exports carry these per row, so an export of several sources re-imports onto the same ids.
-    "source_name": ("source name",),
-    "licence": ("licence", "license", "licentie"),
-    "contact": ("contact", "email", "e mail", "mail", "courriel", "contact email", "telephone", "telefoon",
-                "phone"),
-}  # fmt: skip
-CANONICAL_COLUMNS: tuple[str, ...] = tuple(HEADER_ALIASES)
-_ALIAS_TO_CANONICAL = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
-_ALIAS_RANK = {alias: rank for aliases in HEADER_ALIASES.values() for rank, alias in enumerate(aliases)}
 # A UTF-8 multi-byte sequence: its presence shows a file is meant as UTF-8, not Windows-1252.
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
@@ -79,27 +41,19 @@ class RawTable:
     the 1-based data-row number: the first row after the header is 1 (for GeoJSON, the feature
     number). For GeoJSON point features `x`/`y` hold the geometry's lon/lat.
     `columns` maps each recognised source header to its canonical name; `unmapped` lists the others.
+    `crs` holds the coordinate system a header or a CRS column names, per coordinate field
+    ({"x": "Lambert 72"}); `report` says what became of every column.
     """
 
     frame: pd.DataFrame
     columns: dict[str, str]
     unmapped: list[str]
+    crs: dict[str, str] = field(default_factory=dict)
+    report: ColumnReport = field(default_factory=ColumnReport)
     encoding: str = ""
     delimiter: str = ""
     path: Path | None = None
     sheet: str = ""
-
-
-def map_headers(headers: list[str], column_map: dict[str, str] | None = None) -> dict[str, str]:
-    """Source header -> canonical name for the headers we recognise; `column_map` wins over the aliases."""
-    overrides = {fold(k): v for k, v in (column_map or {}).items()}
-    mapping: dict[str, str] = {}
-    for header in headers:
-        key = fold(header)
-        target = (column_map or {}).get(header) or overrides.get(key) or _ALIAS_TO_CANONICAL.get(key)
-        if target:
-            mapping[header] = target
-    return mapping
 
 
 def read_table(path: Path, column_map: dict[str, str] | None = None) -> RawTable:
@@ -319,8 +273,9 @@ def _finish(
         raise InputFileError(path, reason, row=0)
     if long_text:
         _check_field_sizes(path, frame)
+    mapping, crs, report = account(frame, mapping, column_map)
     columns: dict[str, pd.Series] = {}
-    ranked = sorted(mapping, key=lambda h: _ALIAS_RANK.get(fold(h), -1) if h not in (column_map or {}) else -2)
+    ranked = sorted(mapping, key=lambda h: alias_rank(h, column_map))
     for header in ranked:
         values = frame[header].astype(object)
         values = values.where(values.notna() & (values != ""), None)
@@ -341,6 +296,8 @@ def _finish(
         frame=result.reset_index(drop=True),
         columns=mapping,
         unmapped=[h for h in headers if h not in mapping],
+        crs=crs,
+        report=report,
         encoding=encoding,
         delimiter=delimiter,
         path=path,

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from core.record import RECORD_COLUMNS
-from core.taxonomy import category_of
+from core.taxonomy import match_category
 from core.text import ADDRESS_PARTS, fold, http_url, is_missing, per_unique, split_addresses
-from geo.crs import lambert2008_to_wgs84, to_wgs84
+from ingest.coordinates import coordinates
 from ingest.readers import CANONICAL_COLUMNS, RawTable
 
 LIMITS: dict[str, int] = {
@@ -39,6 +39,7 @@ LIMITS: dict[str, int] = {
     "address": 300,
     "street": 200,
     "housenumber": 20,
+    "box": 20,
     "postcode": 20,
     "locality": 100,
     "website": 2000,
@@ -47,10 +48,6 @@ LIMITS: dict[str, int] = {
     "contact": 320,
 }
 EXCERPT_CHARS = 80
-# Plausible ranges over Belgium: (x or lon min, max, y or lat min, max).
-WGS84_BELGIUM = (2.0, 7.0, 49.0, 52.0)
-LAMBERT72_BELGIUM = (10_000.0, 320_000.0, 10_000.0, 320_000.0)
-LAMBERT2008_BELGIUM = (500_000.0, 820_000.0, 500_000.0, 820_000.0)
 
 _BARE_DOMAIN = re.compile(r"(?i)^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?$")
 _EMAIL = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?![\w-])")
@@ -76,6 +73,8 @@ class Validated:
     records: pd.DataFrame
     rejections: list[Rejection] = field(default_factory=list)
     skipped_empty: int = 0
+    # Category texts read through a close word, not an exact one: "'Kunstcentra' read as culture ...".
+    category_readings: list[str] = field(default_factory=list)
 
 
 def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
@@ -97,14 +96,13 @@ def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
     table["name"] = _coalesce(table, ("name", "name_fr", "name_nl", "name_en"))
     _apply_limits(table, problems)
     _split_address(table)
+    _append_box(table)
     table["postcode"] = per_unique(table["postcode"], _postcode)
     table["website"] = _check_urls(table["website"], "website", problems)
     table["image_url"] = _check_urls(table["image_url"], "image_url", problems)
     table["contact"] = _check_contacts(table["contact"], problems)
-    category, unrecognised = _categorise(table["category"])
-    unknown_text = table.loc[unrecognised, "category"]
-    problems.note(unrecognised, "category '" + unknown_text + "' not recognised: other")
-    lon, lat = _coordinates(table, problems)
+    category, readings = _categorise(table["category"], problems)
+    lon, lat = coordinates(table, problems, raw.crs)
 
     no_name = table["name"].isna()
     problems.reject(no_name, "name", "no name (nom/naam/name)")
@@ -157,7 +155,7 @@ def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
         elif column not in ("lon", "lat", "geocode_score", "source_row"):
             records[column] = records[column].astype(object).where(records[column].notna(), None)
     rejections = sorted(problems.rejections, key=lambda r: r.source_row)
-    return Validated(records=records[list(RECORD_COLUMNS)], rejections=rejections, skipped_empty=int(empty.sum()))
+    return Validated(records[list(RECORD_COLUMNS)], rejections, int(empty.sum()), readings)
 
 
 class _Problems:
@@ -293,71 +291,28 @@ def _check_contacts(contact: pd.Series, problems: _Problems) -> pd.Series:
     return contact.where(~bad, None)
 
 
-def _categorise(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Category key per row (via `category_of`, once per distinct text) and which texts were not recognised."""
-    lookup = {value: category_of(value) for value in text.dropna().unique()}
-    keys = text.map(lambda v: lookup[v][0] if v in lookup else "other").astype(object)
-    unrecognised = text.map(lambda v: v in lookup and not lookup[v][1]).astype(bool)
-    return keys, unrecognised
+def _categorise(text: pd.Series, problems: _Problems) -> tuple[pd.Series, list[str]]:
+    """Category key per row (`match_category`, once per distinct text; an unrecognised one is noted),
+    and a line per text read through a close word only (also noted on its rows)."""
+    lookup = {value: match_category(value) for value in text.dropna().unique()}
+    keys = text.map(lambda v: lookup[v].key if v in lookup else "other").astype(object)
+    unrecognised = text.map(lambda v: v in lookup and not lookup[v].recognised).astype(bool)
+    problems.note(unrecognised, "category '" + text[unrecognised] + "' not recognised: other")
+    readings = []
+    for value, found in lookup.items():
+        if found.recognised and found.score < 100:
+            line = f"category {value!r} read as {found.key} ({found.word!r}, score {found.score:.0f})"
+            rows = text == value
+            problems.note(rows, line)
+            readings.append(f"{line}: {int(rows.sum())} rows")
+    return keys, readings
 
 
-def _number(values: pd.Series, column: str, problems: _Problems) -> pd.Series:
-    """Parse decimals, with commas ('4,3525') or spaces ('148 855'); a non-number is reported, then missing."""
-    numbers = pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce").astype(float)
-    retry = values.notna() & numbers.isna()
-    if retry.any():
-        cleaned = values[retry].str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
-        numbers[retry] = pd.to_numeric(cleaned, errors="coerce").astype(float)
-    numbers = numbers.where(np.isfinite(numbers))
-    problems.reject(values.notna() & numbers.isna(), column, "not a number", values)
-    return numbers
-
-
-def _inside(a: np.ndarray, b: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
-    return (a >= box[0]) & (a <= box[1]) & (b >= box[2]) & (b <= box[3])
-
-
-def _coordinates(table: pd.DataFrame, problems: _Problems) -> tuple[pd.Series, pd.Series]:
-    """WGS84 lon/lat from lon/lat or x/y columns, whichever pair is complete (lon/lat first).
-
-    The system is told by the range of the values over Belgium: WGS84 degrees (swapped lat/lon
-    are put right and noted), Lambert 72 or Lambert 2008 metres. Other degrees anywhere on Earth
-    are kept as lon/lat (the commune join flags them as outside); anything else is reported.
-    """
-    lon, lat = _number(table["lon"], "lon", problems), _number(table["lat"], "lat", problems)
-    x, y = _number(table["x"], "x", problems), _number(table["y"], "y", problems)
-    lon_lat = lon.notna() & lat.notna()
-    x_y = x.notna() & y.notna()
-    for one, other, name in ((lon, "lat", "lon"), (lat, "lon", "lat"), (x, "y", "x"), (y, "x", "y")):
-        alone = one.notna() & table[other].isna() & ~(lon_lat | x_y)
-        problems.reject(alone, name, "coordinate without its pair", table[name])
-    a = np.where(lon_lat, lon, x).astype(float)
-    b = np.where(lon_lat, lat, y).astype(float)
-
-    wgs84 = _inside(a, b, WGS84_BELGIUM)
-    swapped = ~wgs84 & _inside(b, a, WGS84_BELGIUM)
-    lambert72 = ~wgs84 & ~swapped & _inside(a, b, LAMBERT72_BELGIUM)
-    lambert2008 = ~wgs84 & ~swapped & _inside(a, b, LAMBERT2008_BELGIUM)
-    elsewhere = (
-        ~(wgs84 | swapped | lambert72 | lambert2008) & (np.abs(a) <= 180) & (np.abs(b) <= 90) & ((a != 0) | (b != 0))
-    )
-
-    out_lon = np.where(wgs84 | elsewhere, a, np.where(swapped, b, np.nan))
-    out_lat = np.where(wgs84 | elsewhere, b, np.where(swapped, a, np.nan))
-    if lambert72.any():
-        out_lon[lambert72], out_lat[lambert72] = to_wgs84(a[lambert72], b[lambert72])
-    if lambert2008.any():
-        out_lon[lambert2008], out_lat[lambert2008] = lambert2008_to_wgs84(a[lambert2008], b[lambert2008])
-
-    index = table.index
-    given = pd.Series((lon_lat | x_y).to_numpy(), index=index)
-    unknown = given & pd.Series(np.isnan(out_lon), index=index)
-    shown = pd.Series([f"{a[i]:g}, {b[i]:g}" for i in np.flatnonzero(unknown)], index=index[unknown.to_numpy()])
-    reason = "coordinates neither WGS84 degrees nor Belgian Lambert 72/2008 metres"
-    problems.reject(unknown & lon_lat, "lon", reason, shown)
-    problems.reject(unknown & ~lon_lat, "x", reason, shown)
-    problems.note(pd.Series(swapped, index=index), "lat/lon swapped in the file")
-    return pd.Series(out_lon, index=index), pd.Series(out_lat, index=index)
+def _append_box(table: pd.DataFrame) -> None:
+    """A box column (bus/boîte) joins the house number: '12' and '3' give '12 bte 3'."""
+    box = table["box"]
+    both = box.notna() & table["housenumber"].notna()
+    table.loc[both, "housenumber"] = table.loc[both, "housenumber"] + " bte " + box[both]
 
 
 def _duplicate_of(table: pd.DataFrame, content: list[str]) -> pd.Series:

@@ -248,3 +248,54 @@ def test_the_geocode_command_prints_precision_score_streets_and_commune(
     assert "street:    Avenue des Ortolans / Ortolanenlaan" in printed
     assert "commune:   Watermael-Boitsfort / Watermaal-Bosvoorde (21017)" in printed
     assert "note:      postcode 1160 belongs to Auderghem" in printed
+
+
+@pytest.mark.parametrize(
+    ("address", "nis_code"),
+    [
+        ("Rue Walckiers 5, Schaerbeek", "21015"),
+        ("Walckiersstraat 5, Schaarbeek", "21015"),
+        ("Rue Walckiers 5, Evere", "21006"),
+        ("Place de Jamblinne de Meux 19, Schaerbeek", "21015"),
+        ("Avenue du Roi Albert 104, Neder-Over-Heembeek", "21004"),
+        ("Koning Albertlaan 104, Sint-Agatha-Berchem", "21003"),
+        ("Avenue du Roi Albert 104, Berchem-Ste-Agathe", "21003"),
+        ("Koning Albertlaan 104, St Agatha Berchem", "21003"),
+        ("Rue Léopold I 128, Laken", "21004"),
+        ("Leopold I-straat 128, Jette", "21010"),
+        ("Avenue de la Reine 5, Laeken", "21004"),
+        ("Koninginnelaan 5, Schaarbeek", "21015"),
+        ("Chaussée de Haecht 32, Haren", "21004"),
+    ],
+)
+def test_the_locality_alone_chooses_between_same_named_streets_like_a_postcode(
+    gazetteer_settings: settings.Settings, boundary_join: BoundaryJoin, address: str, nis_code: str
+) -> None:
+    found = geocode_one(address, gazetteer_settings)
+    assert found["nis_code"] == nis_code
+    assert found["geocode_precision"] in ("address", "street")
+    assert "but the street was found in" not in found["geocode_note"]
+    located = boundary_join.locate(np.array([found["lon"]]), np.array([found["lat"]]))
+    assert located["nis_code"].iloc[0] == nis_code  # the point lies in that commune's part of the street
+
+
+def test_a_locality_as_close_to_two_communes_does_not_choose(gazetteer_settings: settings.Settings) -> None:
+    found = geocode_one("Avenue de la Reine 5, Woluwe", gazetteer_settings)
+    assert "give a postcode to choose" in found["geocode_note"]
+    assert "locality" not in found["geocode_note"]
+
+
+def test_a_locality_in_its_own_column_with_the_postcode_is_read_as_both(gazetteer_settings: settings.Settings) -> None:
+    frame = pd.DataFrame({"street": ["Rue Walckiers"], "housenumber": ["5"], "locality": ["1030 Schaerbeek"]})
+    assert geocode(frame, gazetteer_settings)["nis_code"].tolist() == ["21015"]
+
+
+def test_a_large_house_number_before_the_locality_is_not_a_postcode(gazetteer_settings: settings.Settings) -> None:
+    assert split_address("Chaussée de Wavre 1581, Auderghem") == {
+        "street": "Chaussée de Wavre",
+        "housenumber": "1581",
+        "postcode": "",
+        "locality": "Auderghem",
+    }
+    found = geocode_one("Chaussée de Wavre 1581, Auderghem", gazetteer_settings)
+    assert (found["nis_code"], found["geocode_precision"]) == ("21002", "address")

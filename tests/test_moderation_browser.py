@@ -318,13 +318,13 @@ def test_an_upload_reports_counts_and_reasons_and_good_rows_publish_after_approv
     url, _ = app
     upload = tmp_path / "messy-upload.csv"
     upload.write_text(
-        "Nom;Adresse;Latitude;Longitude;Site web\n"
-        "Repair Café Marolles;Rue Haute 150, 1000 Bruxelles;50,8380;4,3480;repair.example.org\n"
-        "Bibliothèque du parc;;50.8460;4.3660;https://bib.example.org\n"
-        ";Rue Haute 1, 1000 Bruxelles;50.84;4.35;\n"
-        "Repair Café Marolles;Rue Haute 150, 1000 Bruxelles;50,8380;4,3480;repair.example.org\n"
-        "Potager sans site;;50.8300;4.3700;ftp://potager\n"
-        "Hors région;;51.2194;4.4025;\n",
+        "Nom;Adresse;Latitude;Longitude;Site web;Horaires;Code postale\n"
+        "Repair Café Marolles;Rue Haute 150, 1000 Bruxelles;50,8380;4,3480;repair.example.org;sa;1000\n"
+        "Bibliothèque du parc;;50.8460;4.3660;https://bib.example.org;;\n"
+        ";Rue Haute 1, 1000 Bruxelles;50.84;4.35;;;\n"
+        "Repair Café Marolles;Rue Haute 150, 1000 Bruxelles;50,8380;4,3480;repair.example.org;sa;1000\n"
+        "Potager sans site;;50.8300;4.3700;ftp://potager;;\n"
+        "Hors région;;51.2194;4.4025;;;\n",
         encoding="utf-8",
     )
     _login(page, url)
@@ -338,9 +338,14 @@ def test_an_upload_reports_counts_and_reasons_and_good_rows_publish_after_approv
         for m in page.locator('[data-testid="stMetric"]').all()
     }
     assert metrics == {"New": "6", "Updated": "0", "Needs review": "4", "Rejected": "1", "Duplicates": "1"}
-    reasons = page.locator('[data-testid="stTable"]').inner_text()
+    tables = page.locator('[data-testid="stTable"]')
+    reasons = tables.first.inner_text()
     for reason in ("no name (nom/naam/name)", "duplicate of row 1", "website: not an http(s) address", "outside"):
         assert reason in reasons
+    expect(page.locator('[data-testid="stAlert"]')).to_contain_text("'Code postale': ignored, but its header is close")
+    columns = tables.last.inner_text()
+    for header, field in (("Nom", "name"), ("Adresse", "address"), ("Horaires", "(ignored)")):
+        assert header in columns and field in columns
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the report (CSV)").click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))

@@ -139,9 +139,12 @@ def import_upload(ctx: PageContext, uploaded: UploadedFile) -> None:
 
 
 def import_report(ctx: PageContext, report: pipeline.ImportReport) -> None:
-    """An import's counts, its reasons per number of rows, every row, and the report as CSV."""
+    """An import's column warnings, counts, reasons per number of rows, every row, every input column
+    and what it became, and the report as CSV."""
     lang = ctx.lang
     st.markdown(t("moderate.report_title", lang, file=contribution.markdown_text(report.path.name), n=len(report.rows)))
+    for warning in report.columns.warnings:  # an input column that looks useful but was ignored
+        st.warning(contribution.markdown_text(warning))
     for column, key in zip(st.columns(len(REPORT_COUNTS)), REPORT_COUNTS, strict=True):
         column.metric(t(f"moderate.count_{key}", lang), getattr(report, key))
     reasons = report.reasons()
@@ -150,6 +153,7 @@ def import_report(ctx: PageContext, report: pipeline.ImportReport) -> None:
             pd.DataFrame({t("moderate.reason", lang): reasons.index, t("moderate.rows", lang): reasons.to_numpy()})
         )
     st.dataframe(report.rows, hide_index=True)
+    st.table(report.columns.to_frame())  # every input column and what it became
     st.download_button(
         t("moderate.report_download", lang),
         data=export.spreadsheet_safe(report.rows).to_csv(index=False).encode("utf-8"),

@@ -88,6 +88,13 @@ def _parts(addresses: pd.DataFrame) -> pd.DataFrame:
                 given = given.round().astype("Int64")
             given = given.astype("string").str.strip().fillna("")
             parsed[column] = given.where(given != "", parsed[column])
+    # A locality field holding "1030 Schaerbeek" (or "B-1030"), with no postcode of its own.
+    joined = (parsed["postcode"] == "") & parsed["locality"].str.contains(r"\d", regex=True)
+    if joined.any():
+        again = split_addresses(parsed.loc[joined, "locality"])
+        use = again["postcode"] != ""
+        parsed.loc[use[use].index, "postcode"] = again.loc[use, "postcode"]
+        parsed.loc[use[use].index, "locality"] = again.loc[use, "locality"]
     # A street field holding "Rue X 12" or a whole address, with no house number of its own.
     whole = (parsed["housenumber"] == "") & parsed["street"].str.contains(r"\d", regex=True)
     if whole.any():

@@ -27,9 +27,9 @@ import pandas as pd
 import shapely
 
 from core.errors import GazetteerNotBuiltError, ReferenceDataError
-from core.settings import Settings
+from core.settings import PROJECT_DIR, Settings
 from geo.crs import PROJECTED_CRS, to_projected
-from geo.geocode.normalise import housenumber_parts, street_key, street_keys
+from geo.geocode.normalise import housenumber_parts, locality_key, street_keys
 from geo.reference import commune_names
 
 SOURCES = {
@@ -39,6 +39,8 @@ SOURCES = {
     "postcodes": "postcodes/brussels_postcode_commune_street_counts_best2022.csv",
 }
 METADATA_FILE = "build.json"
+# Committed fact table (names only): sections and former municipalities to their commune, "Laeken" -> 21004.
+SUBLOCALITY_TABLE = PROJECT_DIR / "data" / "boroughs" / "sublocalities.csv"
 MAX_LINE_OFFSET_M = 60.0  # farther from its street line, a point says nothing about its number's place
 
 
@@ -342,9 +344,12 @@ def _communes(nis: np.ndarray, x: np.ndarray, y: np.ndarray) -> pd.DataFrame:
 
 
 def _localities(best: pd.DataFrame) -> pd.DataFrame:
-    """Locality spellings to communes: commune names (FR/NL/EN) and BeST postal names ("Laeken")."""
+    """Locality spellings to communes: commune names (FR/NL/EN), BeST postal names ("Laeken") and the
+    sub-localities of `SUBLOCALITY_TABLE` ("Neder-Over-Heembeek", "Stokkel")."""
     names = commune_names()
     rows = [(names[column], names["nis_code"]) for column in ("name_fr", "name_nl", "name_en")]
+    sections = pd.read_csv(SUBLOCALITY_TABLE, dtype=str)
+    rows.append((sections["name"], sections["nis_code"]))
     single = best.groupby("postal_id")["city_no"].transform("nunique") == 1
     for column in ("postal_fr", "postal_nl"):
         postal = best.loc[single & ~best[column].str.contains(r"\+", regex=True), [column, "city_no"]]
@@ -353,5 +358,5 @@ def _localities(best: pd.DataFrame) -> pd.DataFrame:
         rows.append((inner, postal["city_no"]))
     table = pd.concat([pd.DataFrame({"name": n.to_numpy(), "nis_code": c.to_numpy()}) for n, c in rows])
     table = table.dropna()
-    table["locality_key"] = [street_key(n) for n in table["name"]]
+    table["locality_key"] = [locality_key(n) for n in table["name"]]
     return table[["locality_key", "nis_code"]].drop_duplicates().reset_index(drop=True)

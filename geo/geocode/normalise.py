@@ -49,6 +49,7 @@ _NL_SUFFIXES = (
     (re.compile(r"\b(\w{3,})pln\b"), r"\1plein"),
 )
 _ABBREVIATION = re.compile(r"\b(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")\b")
+_SINT = re.compile(r"\bsint\b")
 _HOUSENUMBER = re.compile(r"^\s*(\d+)\s?([a-z]?)(?![a-z])", re.IGNORECASE)
 
 
@@ -58,6 +59,14 @@ def street_key(name: str) -> str:
     for pattern, replacement in _NL_SUFFIXES:
         key = pattern.sub(replacement, key)
     return _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], key)
+
+
+def locality_key(name: str) -> str:
+    """The comparable form of a commune or locality name: as `street_key`, and "Sint-"/"St-" as "Saint-".
+
+    So "St-Gillis", "Sint-Gillis" and "Saint-Gilles" differ only where the FR and NL names do.
+    """
+    return _SINT.sub("saint", street_key(name))
 
 
 def street_keys(names: pd.Series) -> pd.Series:

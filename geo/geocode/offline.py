@@ -2,10 +2,12 @@
 
 Per address: find the street by its normalised name (exactly, else fuzzily with rapidfuzz), in
 every commune where a street of that name exists; choose among them with the postcode and the
-locality (then the house number, then the street's size); say so when the postcode or locality
-contradicts the street found. Then place it at its house-number point (`address`), else on the
-street line between its neighbouring numbers (`street`), else at the street's middle (`street`),
-else at the commune of its postcode or locality (`postcode`, to review), else not at all (`none`).
+locality, which constrain alike (then the house number, then the street's size); say so when the
+postcode or locality contradicts the street found. Then place it at its house-number point
+(`address`), else on the street line between its neighbouring numbers (`street`), else at the
+street's middle (`street`), else at the commune of its postcode or locality (`postcode`, to
+review), else not at all (`none`). A street of the index is its part inside one commune, so each
+of these placements uses only the part of the street in the commune chosen.
 Everything runs on whole columns; rapidfuzz only sees the distinct names that match no street.
 """
 
@@ -16,8 +18,9 @@ import pandas as pd
 import shapely
 from rapidfuzz import fuzz, process
 
+from core.text import per_unique
 from geo.geocode.index import Gazetteer
-from geo.geocode.normalise import housenumber_parts, street_keys
+from geo.geocode.normalise import housenumber_parts, locality_key, street_keys
 
 FUZZY_MIN_SCORE = 85  # rapidfuzz ratio below which a name is not taken for a street
 FUZZY_TIE = 3  # names within this many points of the best are all candidates
@@ -85,21 +88,30 @@ def _postcode_communes(gazetteer: Gazetteer, postcode: pd.Series) -> pd.DataFram
 
 
 def _locality_communes(gazetteer: Gazetteer, locality: pd.Series) -> pd.DataFrame:
-    """Per row: `loc_nis` (the commune a locality names; missing for "Bruxelles", the whole region)
-    and `loc_unknown` (a locality that is no Brussels commune nor part of one, even fuzzily)."""
-    key = street_keys(locality)
-    table = gazetteer.localities.drop_duplicates("locality_key").set_index("locality_key")["nis_code"]
+    """Per row: `loc_nis` (the commune a locality names; missing for "Bruxelles", the whole region,
+    and for a name as close to two communes, "Woluwe") and `loc_unknown` (a locality that is no
+    Brussels commune nor part of one, even fuzzily)."""
+    key = per_unique(locality.fillna(""), locality_key, missing="")
+    localities = gazetteer.localities.assign(locality_key=gazetteer.localities["locality_key"].map(locality_key))
+    table = localities.drop_duplicates("locality_key").set_index("locality_key")["nis_code"]
+    hint = table[table.index.isin(REGION_NAMES)]  # "Bruxelles": the City breaks a tie, no more
     table = table[~table.index.isin(REGION_NAMES)]
     vocabulary = table.index.tolist()
-    nis, unknown = {}, {}
+    nis: dict[str, str | None] = {}
+    unknown: dict[str, bool] = {}
     for value in key.unique():
         words = set(value.split())
         if value == "" or (words & REGION_WORDS and value not in table.index):
             nis[value], unknown[value] = None, False
-            continue
-        best = process.extractOne(value, vocabulary, scorer=fuzz.WRatio, score_cutoff=LOCALITY_MIN_SCORE)
-        nis[value], unknown[value] = (table.iloc[best[2]], False) if best else (None, True)
-    return pd.DataFrame({"loc_nis": key.map(nis), "loc_unknown": key.map(unknown).astype(bool)})
+        elif value in table.index:
+            nis[value], unknown[value] = table[value], False
+        else:
+            found = process.extract(value, vocabulary, scorer=fuzz.WRatio, score_cutoff=LOCALITY_MIN_SCORE, limit=8)
+            best = {table.iloc[i] for _, score, i in found if score == found[0][1]} if found else set()
+            nis[value], unknown[value] = (best.pop() if len(best) == 1 else None), not found
+    return pd.DataFrame(
+        {"loc_nis": key.map(nis), "loc_unknown": key.map(unknown).astype(bool), "loc_hint": key.map(hint)}
+    )
 
 
 # --- choosing the street -----------------------------------------------------------------------
@@ -152,7 +164,7 @@ def _fuzzy(queries: np.ndarray, vocabulary: np.ndarray) -> pd.DataFrame:
 
 def _choose_streets(gazetteer: Gazetteer, rows: pd.DataFrame) -> pd.DataFrame:
     """The chosen street per row that found one: row, street, score, and what agreed with it."""
-    rows = rows.assign(scope=rows["pc_nis"].fillna(""))
+    rows = rows.assign(scope=rows["pc_nis"].fillna(rows["loc_nis"]).fillna(""))
     matches = _street_matches(gazetteer, rows[["street_q", "scope"]])
     candidates = rows.reset_index(names="row").merge(matches, on=["street_q", "scope"])
     streets = gazetteer.streets
@@ -164,17 +176,23 @@ def _choose_streets(gazetteer: Gazetteer, rows: pd.DataFrame) -> pd.DataFrame:
         {"street": street_postcodes.index, "postcode": street_postcodes.to_numpy(), "pc_street": True}
     )
     candidates = candidates.merge(on_street, on=["street", "postcode"], how="left")
-    candidates["pc_ok"] = candidates["pc_commune"].fillna(False) | candidates["pc_street"].fillna(False)
+    given = candidates["postcode"] != ""  # a street without postcodes does not agree with an address without one
+    candidates["pc_ok"] = given & (candidates["pc_commune"].fillna(False) | candidates["pc_street"].fillna(False))
     candidates["loc_ok"] = candidates["loc_nis"] == candidates["nis_code"]
+    candidates["hint_ok"] = candidates["loc_hint"] == candidates["nis_code"]
     keys = candidates["street"].astype(str) + "|"
     address_keys = gazetteer.addresses.index
-    candidates["has_number"] = address_keys.get_indexer(keys + candidates["number_key"]) >= 0
+    hit = address_keys.get_indexer(keys + candidates["number_key"])
+    # A number known only from points whose street was the second candidate is weak evidence.
+    candidates["has_number"] = (hit >= 0) & ~gazetteer.addresses["second"].to_numpy()[np.maximum(hit, 0)]
     candidates["gap"] = _number_gap(gazetteer, candidates["street"].to_numpy(), candidates["number"].to_numpy())
     candidates["placed"] = streets["x"].notna().to_numpy()[candidates["street"]]
     candidates["n_points"] = streets["n_points"].to_numpy()[candidates["street"]]
+    # The postcode, then the locality, before the house number: a number that exists on a namesake
+    # street of another commune does not outweigh the place the address names.
     candidates = candidates.sort_values(
-        ["row", "pc_ok", "has_number", "loc_ok", "score", "gap", "placed", "n_points"],
-        ascending=[True, False, False, False, False, True, False, False],
+        ["row", "pc_ok", "loc_ok", "has_number", "hint_ok", "score", "gap", "placed", "n_points"],
+        ascending=[True, False, False, False, False, False, True, False, False],
     )
     n_communes = candidates.groupby("row")["nis_code"].nunique()
     chosen = candidates.drop_duplicates("row").set_index("row")
