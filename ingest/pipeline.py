@@ -286,10 +286,9 @@ def _with(reasons: pd.Series, note: str | pd.Series) -> pd.Series:
     note = pd.Series(note, index=reasons.index) if isinstance(note, str) else note.astype(object)
     has_reason = reasons.notna() & (reasons != "")
     has_note = note.notna() & (note != "")
-    joined = np.where(has_reason & has_note, reasons.astype(str) + "; " + note.astype(str), None)
-    joined = np.where(has_reason & ~has_note, reasons, joined)
-    joined = np.where(~has_reason & has_note, note, joined)
-    return pd.Series(joined, index=reasons.index, dtype=object)
+    one = reasons.where(has_reason, note).astype(object)
+    joined = (reasons.astype(str) + "; " + note.astype(str)).where(has_reason & has_note, one)
+    return joined.astype(object).where(has_reason | has_note, None)
 
 
 def _without(reasons: pd.Series, note: str) -> pd.Series:

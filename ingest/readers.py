@@ -187,7 +187,7 @@ def _xlsx_sheet(
 ) -> tuple[str, list[str], list[list[str | None]]] | None:
     """(sheet title, header, data rows) of the first sheet with a recognisable header among its first
     non-empty rows; else the first non-empty sheet with its first row as header (refused later)."""
-    fallback = None
+    fallback: tuple[str, list[str], list[list[str | None]]] | None = None
     for sheet in book.worksheets:
         rows = sheet.iter_rows(values_only=True)
         seen = 0

@@ -134,7 +134,9 @@ def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
             "locality": table["locality"],
             "lon": lon,
             "lat": lat,
-            "geocode_source": pd.Series(np.where(placed, "file", None), dtype=object),
+            "geocode_source": pd.Series("file", index=table.index, dtype=object).where(
+                pd.Series(placed, index=table.index), None
+            ),
             "geocode_precision": pd.Series(np.where(placed, "given", "none"), dtype=object),
             "geocode_score": np.where(placed, 100.0, np.nan),
             "website": table["website"],

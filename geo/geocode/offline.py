@@ -315,8 +315,8 @@ def _neighbours(
     lo = hi - 1
 
     def member(i: np.ndarray) -> np.ndarray:
-        inside = (i >= 0) & (i < len(order))
-        return inside & (group[order[np.clip(i, 0, len(order) - 1)]] == q_group)
+        same: np.ndarray = (i >= 0) & (i < len(order)) & (group[order[np.clip(i, 0, len(order) - 1)]] == q_group)
+        return same
 
     has_lo, has_hi = member(lo), member(hi)
     a = np.where(has_lo, lo, hi)
