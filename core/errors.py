@@ -67,3 +67,16 @@ class SubmissionError(BimError):
 
 class CatalogError(BimError):
     """A compiled translation catalog (.mo) is missing or older than its .po: `make messages` rebuilds it."""
+
+
+class ConflictError(StoreError):
+    """A save based on an older version of an initiative: someone saved in between; reload and redo."""
+
+    def __init__(self, record_id: str, based_on: int, current: int) -> None:
+        self.record_id = record_id
+        self.based_on = based_on
+        self.current = current
+        super().__init__(
+            f"initiative {record_id}: this change is based on version {based_on}, but version {current} "
+            "was saved in the meantime: reload it and make the change again"
+        )

@@ -20,6 +20,7 @@ from core.auth import hash_password, verify_password
 from core.errors import SubmissionError
 from ingest import contribute, export, pipeline
 from ingest.store import open_store
+from ingest.store.migrations import CURRENT_VERSION
 from tests.sample_initiatives import app_environment
 from ui import contribution
 
@@ -252,7 +253,7 @@ def test_a_version_1_store_gains_image_story_and_revision_when_opened(tmp_path: 
         conn.exec_driver_sql("DROP TABLE revision")
         conn.exec_driver_sql("DELETE FROM schema_version WHERE version > 1")
     with open_store(config) as store:
-        assert store.version() == 3
+        assert store.version() == CURRENT_VERSION
         assert {"image_url", "story"} <= set(store.read(status=None).columns)
         assert store.revision() == 0
 

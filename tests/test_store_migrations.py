@@ -123,3 +123,14 @@ def test_only_a_postgis_store_loads_geoalchemy2_and_psycopg(database_url: str) -
     assert loaded.returncode == 0, loaded.stderr
     expected = "geoalchemy2 psycopg" if database_url.startswith("postgresql") else ""
     assert loaded.stdout.strip() == expected
+
+
+def test_every_initiative_of_an_upgraded_store_has_its_version_1(old_store: Store) -> None:
+    from ingest import history
+
+    frame = old_store.read(status=None)
+    for record_id, source in zip(frame["id"], frame["source_name"], strict=True):
+        found = history.versions(old_store, record_id)
+        assert [(v.number, v.actor, v.actor_kind, v.action) for v in found] == [(1, source, "import", "baseline")]
+        assert found[0].data["name"] == old_store.get(record_id)["name"]
+        assert "contact" not in found[0].data

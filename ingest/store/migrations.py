@@ -9,11 +9,14 @@ adds it only where it is missing (`add_missing_columns`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import groupby
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from core.errors import StoreError
+from core.record import PUBLIC_COLUMNS
+from ingest.store import versions
 from ingest.store.backend import Backend
 from ingest.store.rows import now_iso
 from ingest.store.schema import Tables
@@ -47,7 +50,19 @@ def _v3_revision(conn: Connection, tables: Tables, backend: Backend) -> None:
     conn.execute(sa.insert(tables.revision), {"id": 1, "revision": 0})
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_create_tables, _v2_image_and_story, _v3_revision)
+def _v4_owners(conn: Connection, tables: Tables, backend: Backend) -> None:
+    """Version 4: versions, reviewed changes, edit links, claims, outbox, events, reports, throttle;
+    every stored initiative gets its version 1 (by its source, as an import)."""
+    owned = [tables.versions, tables.pending_changes, tables.edit_tokens, tables.claims, tables.outbox]
+    tables.meta.create_all(conn, tables=[*owned, tables.events, tables.reports, tables.throttle])
+    initiatives = tables.initiatives
+    stored = conn.execute(sa.select(*(initiatives.c[c] for c in PUBLIC_COLUMNS))).mappings().all()
+    by_source = sorted(stored, key=lambda row: row["source_name"] or "")
+    for source, rows in groupby(by_source, key=lambda row: row["source_name"] or "import"):
+        versions.append(conn, tables, ((row, 1, ()) for row in rows), source, "import", "baseline")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_create_tables, _v2_image_and_story, _v3_revision, _v4_owners)
 CURRENT_VERSION = len(MIGRATIONS)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.record import RECORD_COLUMNS
+from ingest.store import owner_tables
 
 FLOAT_COLUMNS = ("lon", "lat", "geocode_score")
 INT_COLUMNS = ("source_row",)
@@ -29,6 +30,14 @@ class Tables:
     import_runs: sa.Table  # one summary per import
     audit_log: sa.Table  # moderation: who, when, what, before/after JSON
     revision: sa.Table  # one counter that every change of an initiative moves
+    versions: sa.Table  # every version of every initiative (owner_tables.py, from here on)
+    pending_changes: sa.Table
+    edit_tokens: sa.Table
+    claims: sa.Table
+    outbox: sa.Table
+    events: sa.Table
+    reports: sa.Table
+    throttle: sa.Table
 
 
 def declare(spatial_columns: Sequence[sa.Column[Any]] = ()) -> Tables:
@@ -87,4 +96,19 @@ def declare(spatial_columns: Sequence[sa.Column[Any]] = ()) -> Tables:
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("revision", sa.Integer, nullable=False),
     )
-    return Tables(meta, initiatives, schema_version, import_runs, audit_log, revision)
+    return Tables(
+        meta,
+        initiatives,
+        schema_version,
+        import_runs,
+        audit_log,
+        revision,
+        owner_tables.declare_versions(meta),
+        owner_tables.declare_pending_changes(meta),
+        owner_tables.declare_edit_tokens(meta),
+        owner_tables.declare_claims(meta),
+        owner_tables.declare_outbox(meta),
+        owner_tables.declare_events(meta),
+        owner_tables.declare_reports(meta),
+        owner_tables.declare_throttle(meta),
+    )

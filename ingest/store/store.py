@@ -21,9 +21,9 @@ from core.errors import RecordNotFoundError, StoreError
 from core.record import PRIVATE_COLUMNS, PUBLIC_COLUMNS, RECORD_COLUMNS, STATUSES
 from core.settings import Settings
 from core.text import is_missing
-from ingest.store import migrations, rows, schema
+from ingest.store import migrations, rows, schema, versions
 from ingest.store.backend import Backend
-from ingest.store.rows import now_iso
+from ingest.store.rows import CONTENT_COLUMNS, now_iso
 from ingest.store.sqlite import SqliteBackend
 
 # Columns that moderators (update_fields) may not change: identity and bookkeeping.
@@ -198,8 +198,13 @@ class Store:
             )
             if dry_run:
                 return summary
+            if changed:
+                self._version_updates(conn, changed, import_run)
             if new:
                 self.backend.insert_many(conn, new)
+                actor = import_run.source_name if import_run else "import"
+                entries = ((row, 1, [c for c in CONTENT_COLUMNS if row[c] is not None]) for row in new)
+                versions.append(conn, self.tables, entries, actor, "import", "import")
             if changed:
                 self.backend.update_many(conn, changed)
             if new or changed:
@@ -225,6 +230,7 @@ class Store:
                 row["created_at"] = row["updated_at"] = now_iso()
                 conn.execute(sa.insert(table), row)
                 self._audit(conn, actor, row["id"], "submit", None, _public(row))
+                versions.append(conn, self.tables, [(row, 1, ())], actor, "owner", "submit")
                 self._changed(conn)
         return row["id"]
 
@@ -234,19 +240,42 @@ class Store:
             raise StoreError(f"unknown status {status!r}: use one of {', '.join(STATUSES)}")
         self._change(record_id, {"status": status, "status_reason": reason}, actor, "set_status")
 
-    def update_fields(self, record_id: str, changes: Mapping[str, Any], actor: str) -> None:
-        """Edit fields of one initiative (moderation); before and after go to the audit log (contact hidden)."""
+    def update_fields(
+        self,
+        record_id: str,
+        changes: Mapping[str, Any],
+        actor: str,
+        *,
+        kind: str = "moderator",
+        based_on: int | None = None,
+        action: str = "update_fields",
+    ) -> None:
+        """Edit fields of one initiative; before and after go to the audit log (contact hidden), and
+        the result is its next version, by `actor` of `kind` (owner, moderator, import).
+
+        With `based_on` (the version the editor started from), a save refused with ConflictError
+        when another version was saved since.
+        """
         unknown = sorted(set(changes) - set(RECORD_COLUMNS))
         fixed = sorted(set(changes) & FIXED_COLUMNS)
         if unknown or fixed:
             raise StoreError(f"cannot update fields {', '.join(unknown + fixed)} of initiative {record_id}")
         if "status" in changes and changes["status"] not in STATUSES:
             raise StoreError(f"unknown status {changes['status']!r}: use one of {', '.join(STATUSES)}")
-        self._change(record_id, changes, actor, "update_fields")
+        self._change(record_id, changes, actor, action, kind, based_on)
 
-    def _change(self, record_id: str, changes: Mapping[str, Any], actor: str, action: str) -> None:
+    def _change(
+        self,
+        record_id: str,
+        changes: Mapping[str, Any],
+        actor: str,
+        action: str,
+        kind: str = "moderator",
+        based_on: int | None = None,
+    ) -> None:
         table = self.tables.initiatives
         with self._write() as conn:
+            current = versions.checked(conn, self.tables, record_id, based_on)
             stored = conn.execute(
                 sa.select(*(table.c[c] for c in RECORD_COLUMNS), table.c.content_hash).where(table.c.id == record_id)
             ).first()
@@ -263,12 +292,34 @@ class Store:
             row["created_at"], row["updated_at"] = before["created_at"], now_iso()
             conn.execute(sa.update(table).where(table.c.id == record_id).values(row))
             self._audit(conn, actor, record_id, action, _hidden(before, diff), _hidden(row, diff))
+            versions.append(conn, self.tables, [(row, current + 1, diff)], actor, kind, action)
             self._changed(conn)
 
     def _changed(self, conn: Connection) -> None:
         """Move the revision, in the transaction that changed initiatives."""
         revision = self.tables.revision
         conn.execute(sa.update(revision).values(revision=revision.c.revision + 1))
+
+    def _version_updates(self, conn: Connection, changed: list[dict[str, Any]], run: ImportRun | None) -> None:
+        """The next version of each record an import rewrites, naming the content fields that changed."""
+        ids = [row["id"] for row in changed]
+        table = self.tables.initiatives
+        before: dict[str, Mapping[str, Any]] = {}
+        for start in range(0, len(ids), _ID_CHUNK):
+            query = sa.select(*(table.c[c] for c in RECORD_COLUMNS)).where(
+                table.c.id.in_(ids[start : start + _ID_CHUNK])
+            )
+            before.update((row["id"], row) for row in conn.execute(query).mappings())
+        latest = versions.latest(conn, self.tables, ids)
+        entries = [
+            (
+                row,
+                latest.get(row["id"], 0) + 1,
+                [c for c in (*CONTENT_COLUMNS, "contact") if row[c] != before[row["id"]][c]],
+            )
+            for row in changed
+        ]
+        versions.append(conn, self.tables, entries, run.source_name if run else "import", "import", "import")
 
     def _record_import(self, conn: Connection, run: ImportRun, summary: UpsertSummary) -> None:
         counts = {"new": summary.new, "updated": summary.updated, "unchanged": summary.unchanged}
