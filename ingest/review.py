@@ -1,0 +1,136 @@
+"""Reviewed edits: an owner's edit of a published initiative waits for a moderator while the published
+version stays live; moderators see it field by field and approve or reject it.
+
+An edit records the version it was based on. Approving applies it with that version check, so an
+edit overtaken by another change is refused (ConflictError) rather than silently undoing it. An edit
+of an initiative that is not published yet is applied at once: nothing of it shows before approval.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from core.errors import ConflictError, RecordNotFoundError, StoreError, SubmissionError
+from ingest import history
+from ingest.contribute import EDITABLE, check_fields
+from ingest.store import Store, now_iso
+
+
+@dataclass(frozen=True)
+class PendingEdit:
+    """An edit waiting for review, with each changed field's published and proposed value."""
+
+    id: int
+    record_id: str
+    name: str
+    base_version: int
+    actor: str
+    submitted_at: str
+    changes: list[history.FieldChange]
+
+
+def propose_edit(
+    store: Store, record_id: str, changes: dict[str, Any], based_on: int, actor: str = "owner"
+) -> int | None:
+    """Check an owner's edit of `EDITABLE` fields like the form and store it for review.
+
+    Returns the pending change's id, or None when the initiative is not published and the edit was
+    applied at once (or changed nothing). Raises SubmissionError for a bad field, ConflictError when
+    `based_on` is not the current version.
+    """
+    current = store.get(record_id)
+    if current is None:
+        raise RecordNotFoundError(f"{store.url}: no initiative with id {record_id}")
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise StoreError(f"initiative {record_id}: fields {', '.join(unknown)} cannot be edited through a link")
+    record, problems = check_fields({field: current.get(field) for field in EDITABLE} | changes)
+    if problems:
+        raise SubmissionError(problems)
+    normalised = {f: record[f] for f in changes if record[f] != current.get(f)}
+    current_version = history.current_version(store, record_id)
+    if current_version != based_on:
+        raise ConflictError(record_id, based_on, current_version)
+    if not normalised:
+        return None
+    if current["status"] != "published":
+        store.update_fields(record_id, normalised, actor, kind="owner", based_on=based_on)
+        return None
+    table = store.tables.pending_changes
+    values = {
+        "record_id": record_id,
+        "base_version": based_on,
+        "changes": json.dumps(normalised, ensure_ascii=False),
+        "actor": actor,
+        "actor_kind": "owner",
+        "submitted_at": now_iso(),
+        "status": "pending",
+    }
+    with store.backend.write() as conn:
+        return int(conn.execute(sa.insert(table).values(values)).inserted_primary_key[0])
+
+
+def pending_edits(store: Store, record_id: str | None = None) -> list[PendingEdit]:
+    """The edits waiting for review (of one initiative, or all), oldest first, as field-by-field diffs."""
+    table = store.tables.pending_changes
+    query = sa.select(table).where(table.c.status == "pending").order_by(table.c.id)
+    if record_id is not None:
+        query = query.where(table.c.record_id == record_id)
+    with store.engine.connect() as conn:
+        found = conn.execute(query).all()
+    edits = []
+    for row in found:
+        proposed = json.loads(row.changes)
+        published = store.get(row.record_id) or {}
+        diff = history.differences(published, published | proposed, tuple(proposed))
+        edits.append(
+            PendingEdit(
+                row.id, row.record_id, published.get("name") or "", row.base_version, row.actor, row.submitted_at, diff
+            )
+        )
+    return edits
+
+
+def approve(store: Store, change_id: int, moderator: str) -> str:
+    """Publish a pending edit (a new version by its owner, approved by `moderator`); returns the record id.
+
+    Raises ConflictError when the initiative changed since the edit was based on it (reject it then).
+    """
+    row = _pending(store, change_id)
+    store.update_fields(
+        row.record_id,
+        json.loads(row.changes),
+        moderator,
+        kind="owner",
+        based_on=row.base_version,
+        action="approve_edit",
+    )
+    _decide(store, change_id, "approved", moderator, None)
+    return str(row.record_id)
+
+
+def reject(store: Store, change_id: int, moderator: str, reason: str) -> str:
+    """Refuse a pending edit (the published version stays); returns the record id."""
+    row = _pending(store, change_id)
+    _decide(store, change_id, "rejected", moderator, reason)
+    return str(row.record_id)
+
+
+def _pending(store: Store, change_id: int) -> sa.Row[Any]:
+    table = store.tables.pending_changes
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(table).where(table.c.id == change_id)).first()
+    if row is None or row.status != "pending":
+        raise StoreError(f"{store.url}: no pending edit {change_id} (already decided, or unknown)")
+    return row
+
+
+def _decide(store: Store, change_id: int, status: str, moderator: str, reason: str | None) -> None:
+    table = store.tables.pending_changes
+    decision = {"status": status, "decided_at": now_iso(), "decided_by": moderator, "reason": reason}
+    with store.backend.write() as conn:
+        conn.execute(sa.update(table).where(table.c.id == change_id).values(decision))
