@@ -8,8 +8,11 @@ Documented in README.md ("Settings").
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from core.errors import ConfigurationError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 OSM_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -45,6 +48,21 @@ class Settings:
     tiles_attribution: str = OSM_ATTRIBUTION
     moderator_password_hash: str = ""
     submissions_per_session: int = 5
+    public_url: str = "http://localhost:8501"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_sender: str = ""
+    smtp_timeout_s: float = 30.0
+    messages_per_hour: int = 5
+    reports_per_hour: int = 10
+
+    @property
+    def mail_enabled(self) -> bool:
+        """Whether mail can be sent: an SMTP host and a sender are set."""
+        return bool(self.smtp_host and self.smtp_sender)
 
     @property
     def boroughs_dir(self) -> Path:
@@ -60,6 +78,21 @@ class Settings:
     def cache_dir(self) -> Path:
         """Where HTTP responses (online geocoder) are cached."""
         return self.data_dir / "cache"
+
+
+def _secret(name: str) -> str:
+    """A value of `.streamlit/secrets.toml` (git-ignored), where Streamlit deployments keep secrets."""
+    path = PROJECT_DIR / ".streamlit" / "secrets.toml"
+    if not path.is_file():
+        return ""
+    with path.open("rb") as secrets:
+        return str(tomllib.load(secrets).get(name, "")).strip()
+
+
+def _smtp_security(value: str) -> str:
+    if value not in ("starttls", "ssl", "none"):
+        raise ConfigurationError(f"BIM_SMTP_SECURITY={value!r}: use starttls, ssl or none")
+    return value
 
 
 def load() -> Settings:
@@ -86,4 +119,14 @@ def load() -> Settings:
         tiles_attribution=_env("BIM_TILES_ATTRIBUTION", OSM_ATTRIBUTION),
         moderator_password_hash=_env("BIM_MODERATOR_PASSWORD_HASH"),
         submissions_per_session=int(_env("BIM_SUBMISSIONS_PER_SESSION", "5")),
+        public_url=_env("BIM_PUBLIC_URL", "http://localhost:8501").rstrip("/"),
+        smtp_host=_env("BIM_SMTP_HOST"),
+        smtp_port=int(_env("BIM_SMTP_PORT", "587")),
+        smtp_security=_smtp_security(_env("BIM_SMTP_SECURITY", "starttls")),
+        smtp_user=_env("BIM_SMTP_USER"),
+        smtp_password=_env("BIM_SMTP_PASSWORD") or _secret("smtp_password"),
+        smtp_sender=_env("BIM_SMTP_SENDER"),
+        smtp_timeout_s=float(_env("BIM_SMTP_TIMEOUT_S", "30")),
+        messages_per_hour=int(_env("BIM_MESSAGES_PER_HOUR", "5")),
+        reports_per_hour=int(_env("BIM_REPORTS_PER_HOUR", "10")),
     )

@@ -18,6 +18,7 @@ from core.settings import Settings
 from core.text import http_url, is_missing
 from geo.duplicates import likely_duplicates
 from geo.geocode.index import METADATA_FILE as GAZETTEER_MARKER
+from ingest import throttle
 from ingest.pipeline import join_regions
 from ingest.readers import RawTable
 from ingest.store import SUBMISSION_SOURCE, Store
@@ -58,7 +59,7 @@ class Submission:
 
 def is_spam(submission: Submission) -> bool:
     """A filled honeypot (a field hidden from people by CSS): a robot filled every field it saw."""
-    return bool(submission.honeypot.strip())
+    return throttle.is_spam(submission.honeypot)
 
 
 def check_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:

@@ -325,6 +325,11 @@ class Store:
         counts = {"new": summary.new, "updated": summary.updated, "unchanged": summary.unchanged}
         conn.execute(sa.insert(self.tables.import_runs), {**asdict(run), "finished_at": now_iso(), **counts})
 
+    def audit(self, conn: Connection, actor: str, record_id: str, action: str, details: Mapping[str, Any]) -> None:
+        """Log an action about an initiative (mail, claims, reports) in the audit log, within `conn`'s
+        transaction; `details` must hold no address nor message body."""
+        self._audit(conn, actor, record_id, action, None, dict(details))
+
     def _audit(self, conn: Connection, actor: str, record_id: str, action: str, before: Any, after: Any) -> None:
         conn.execute(
             sa.insert(self.tables.audit_log),
