@@ -16,7 +16,7 @@ from core.errors import BimError, ConfigurationError
 from core.record import STATUSES
 from geo import coverage, reference, walking
 from geo.geocode import build_index, geocode_one
-from ingest import export, pipeline
+from ingest import agenda, export, mail, pipeline
 from ingest.store import open_store
 
 
@@ -124,6 +124,29 @@ def _geocode(args: argparse.Namespace) -> None:
         print(f"note:      {result['geocode_note']}")
 
 
+def _events_import(args: argparse.Namespace) -> None:
+    with open_store(settings.load()) as store:
+        report = agenda.import_file(store, Path(args.file), dry_run=args.dry_run)
+    if args.report:
+        report.to_csv(Path(args.report))
+    print(report.summary())
+
+
+def _events_export(args: argparse.Namespace) -> None:
+    with open_store(settings.load()) as store:
+        count = agenda.export(store, args.format, Path(args.out), since=args.since)
+    print(f"{count} events written to {args.out} ({args.format}).")
+
+
+def _mail_send(_args: argparse.Namespace) -> None:
+    config = settings.load()
+    if not config.mail_enabled:
+        raise ConfigurationError("mail is off: set BIM_SMTP_HOST and BIM_SMTP_SENDER (README, Settings)")
+    with open_store(config) as store:
+        done = mail.deliver(store, config)
+        print(f"{done.sent} sent, {done.failed} kept for a retry, {mail.waiting(store)} waiting.")
+
+
 def _hash_password(_args: argparse.Namespace) -> None:
     """Read the password twice from the terminal (or once from stdin when piped) and print its hash."""
     if sys.stdin.isatty():
@@ -188,6 +211,23 @@ def parser() -> argparse.ArgumentParser:
     geo.add_argument("address", help='e.g. "Boulevard du Souverain 100, 1170 Watermael-Boitsfort"')
     geo.add_argument("--online", action="store_true", help="ask the online geocoder (BIM_ONLINE_GEOCODER) if needed")
     geo.set_defaults(run=_geocode)
+
+    eve = commands.add_parser("events", help="import or export the initiatives' events").add_subparsers(
+        dest="events", required=True
+    )
+    eim = eve.add_parser("import", help="import a CSV/XLSX of events: initiative_id,title,start,end,description,url")
+    eim.add_argument("file", help="the file to import (times in Brussels time, e.g. 2027-03-28 10:00)")
+    eim.add_argument("--dry-run", action="store_true", help="check and count, but write nothing")
+    eim.add_argument("--report", help="write the per-row outcome and reason to this CSV file")
+    eim.set_defaults(run=_events_import)
+    eex = eve.add_parser("export", help="export the published events as iCalendar or CSV")
+    eex.add_argument("--format", choices=("ics", "csv"), required=True)
+    eex.add_argument("--out", required=True, help="the file to write")
+    eex.add_argument("--since", help="only events not over by this Brussels time (YYYY-MM-DDTHH:MM)")
+    eex.set_defaults(run=_events_export)
+
+    mai = commands.add_parser("mail", help="send the queued mail (run it every few minutes, e.g. from cron)")
+    mai.set_defaults(run=_mail_send)
 
     pwd = commands.add_parser(
         "hash-password",
