@@ -88,7 +88,8 @@ def import_file(store: Store, path: Path, actor: str = "import", dry_run: bool =
     frame = read_file(path)
     known = set(store.read(status=None)["id"])
     table = store.tables.events
-    report, new_rows = [], []
+    report: list[tuple[object, ...]] = []
+    new_rows: list[dict[str, object]] = []
     with store.backend.write() as conn:
         stored = {r.id for r in conn.execute(sa.select(table.c.id))}
         for r in frame.itertuples(index=False):

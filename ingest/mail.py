@@ -67,7 +67,8 @@ def enqueue(conn: Connection, store: Store, letter: Letter) -> int:
         "attempts": 0,
         "next_attempt_at": _stamp(datetime.now(UTC)),
     }
-    number = int(conn.execute(sa.insert(store.tables.outbox).values(values)).inserted_primary_key[0])
+    table = store.tables.outbox
+    number = int(conn.execute(sa.insert(table).values(values).returning(table.c.id)).scalar_one())
     log.info("mail %s #%d queued", letter.kind, number)
     return number
 

@@ -71,7 +71,7 @@ def propose_edit(
         "status": "pending",
     }
     with store.backend.write() as conn:
-        return int(conn.execute(sa.insert(table).values(values)).inserted_primary_key[0])
+        return int(conn.execute(sa.insert(table).values(values).returning(table.c.id)).scalar_one())
 
 
 def pending_edits(store: Store, record_id: str | None = None) -> list[PendingEdit]:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
 
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.postgis import _free_port as free_port
 
 
 @dataclass

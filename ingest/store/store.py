@@ -304,7 +304,7 @@ class Store:
         """The next version of each record an import rewrites, naming the content fields that changed."""
         ids = [row["id"] for row in changed]
         table = self.tables.initiatives
-        before: dict[str, Mapping[str, Any]] = {}
+        before: dict[str, Mapping[Any, Any]] = {}
         for start in range(0, len(ids), _ID_CHUNK):
             query = sa.select(*(table.c[c] for c in RECORD_COLUMNS)).where(
                 table.c.id.in_(ids[start : start + _ID_CHUNK])

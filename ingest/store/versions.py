@@ -53,7 +53,7 @@ def checked(conn: Connection, tables: Tables, record_id: str, based_on: int | No
 def append(
     conn: Connection,
     tables: Tables,
-    entries: Iterable[tuple[Mapping[str, Any], int, Sequence[str]]],
+    entries: Iterable[tuple[Mapping[Any, Any], int, Sequence[str]]],
     actor: str,
     kind: str,
     action: str,
