@@ -20,6 +20,7 @@ PAGES: list[tuple[str, str, str, str, str]] = [
     ("nav.explore", "app_pages/map.py", "page.map", ":material/map:", "map"),
     ("nav.explore", "app_pages/coverage.py", "page.coverage", ":material/bar_chart:", "coverage"),
     ("nav.explore", "app_pages/commune.py", "page.commune", ":material/account_balance:", "commune"),
+    ("nav.explore", "app_pages/agenda.py", "page.agenda", ":material/event:", "agenda"),
     ("nav.data", "app_pages/data.py", "page.data", ":material/download:", "data"),
     ("nav.contribute", "app_pages/contribute.py", "page.contribute", ":material/add_location_alt:", "contribute"),
     ("nav.contribute", "app_pages/moderate.py", "page.moderate", ":material/lock:", "moderate"),

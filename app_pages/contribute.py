@@ -9,7 +9,8 @@ import streamlit as st
 from core.errors import SubmissionError
 from core.taxonomy import CATEGORIES
 from i18n import category_label, commune_name, t
-from ingest import contribute
+from i18n.mail import composer
+from ingest import contribute, owners
 from ui import components, contribution, data, page
 
 HONEYPOT_KEY = "contribute_homepage"
@@ -22,6 +23,11 @@ st.markdown(t("contribute.intro", lang))
 if st.session_state.get("contribute_done"):
     st.success(t("contribute.thanks", lang))
     st.markdown(t("contribute.next", lang))
+    link = st.session_state.pop("contribute_link", None)  # shown once: only its hash is stored
+    if link:
+        st.markdown(t("contribute.edit_link", lang))
+        st.code(link, language=None)
+        st.caption(t("contribute.edit_link_mailed" if config.mail_enabled else "contribute.edit_link_keep", lang))
     if st.session_state.get("contribute_count", 0) < config.submissions_per_session and st.button(
         t("contribute.another", lang)
     ):
@@ -106,10 +112,14 @@ if sent:
     )
     with ctx.guard():
         try:
-            contribute.submit(data.store(config.database_url), config, submission)
+            store = data.store(config.database_url)
+            record_id = contribute.submit(store, config, submission)
         except SubmissionError as exc:
             components.submission_errors(exc, lang, "contribute.{field}", FIELDS)
             st.stop()
+        if record_id is not None:
+            token = owners.send_edit_link(store, config, composer(lang), record_id)
+            st.session_state["contribute_link"] = owners.edit_link(config, record_id, token)
     st.session_state["contribute_count"] = st.session_state.get("contribute_count", 0) + 1
     st.session_state["contribute_done"] = True
     for key in ("contribute_token", "contribute_pin", "contribute_address"):

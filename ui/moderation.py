@@ -23,7 +23,8 @@ from core.errors import BimError, SubmissionError
 from core.record import PRECISIONS
 from core.taxonomy import CATEGORIES
 from i18n import category_label, commune_name, t
-from ingest import contribute, export, pipeline
+from i18n.mail import composer
+from ingest import contribute, export, owners, pipeline
 from ingest.store import Store
 from ui import components, contribution, safe
 from ui.page import PageContext
@@ -240,6 +241,7 @@ def approve(ctx: PageContext, where: DeltaGenerator, store: Store, record: Recor
     """Publish the record."""
     if where.button(t("moderate.approve", ctx.lang), type="primary", key="moderate_approve"):
         store.set_status(record["id"], "published", "", moderator)
+        owners.notify_outcome(store, ctx.config, composer(ctx.lang), record["id"], "published")
         done(ctx, "moderate.approved", record["name"])
 
 
@@ -250,6 +252,7 @@ def reject(ctx: PageContext, where: DeltaGenerator, store: Store, record: Record
         if st.form_submit_button(t("moderate.reject", ctx.lang)):
             if reason.strip():
                 store.set_status(record["id"], "rejected", reason.strip(), moderator)
+                owners.notify_outcome(store, ctx.config, composer(ctx.lang), record["id"], "rejected", reason.strip())
                 done(ctx, "moderate.rejected", record["name"])
             st.error(t("moderate.reason_required", ctx.lang))
 

@@ -1,0 +1,166 @@
+"""The UI parts of owners, visitors and their moderation (ui/initiative_owners.py,
+ui/moderation_owners.py, the Agenda page) run alone with AppTest over a real SQLite store."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import settings
+from i18n import t
+from ingest import events, history, owners, reports, review
+from ingest.store import open_store, stable_id
+from tests.test_store import make_records
+from ui import moderation
+
+RECORD = stable_id("test", "key-0")
+YEAR = 2099
+
+
+@pytest.fixture
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> settings.Settings:
+    """An SQLite store with two published initiatives (the first with a description), as the app reads it."""
+    url = f"sqlite:///{tmp_path / 'initiatives.sqlite'}"
+    monkeypatch.setenv("BIM_DATABASE_URL", url)
+    monkeypatch.setenv("BIM_TILES_URL", "")
+    config = dataclasses.replace(settings.load(), database_url=url)
+    with open_store(config) as store:
+        store.upsert(make_records(2))
+        store.update_fields(RECORD, {"description": "old text"}, "Ann")
+    return config
+
+
+def run(script, *args: object, moderator: str | None = None) -> AppTest:
+    app = AppTest.from_function(script, args=args, default_timeout=60)
+    app.session_state["lang"] = "en"
+    if moderator is not None:
+        app.session_state[moderation.MODERATOR_KEY] = moderator
+    return app.run()
+
+
+def _owner(record_id: str, token: str) -> None:
+    from ui import data, initiative_owners, page
+
+    ctx = page.context()
+    store = data.store(ctx.config.database_url)
+    initiative_owners.owner_edit(ctx, store, store.get(record_id), token)
+
+
+def description_area(app: AppTest):
+    return next(a for a in app.text_area if a.label == t("moderate.field_description", "en"))
+
+
+def test_an_owners_edit_waits_and_a_stale_tab_is_refused(config) -> None:
+    with open_store(config) as store:
+        token = owners.issue(store, RECORD, "citizen")
+    first, stale = run(_owner, RECORD, token), run(_owner, RECORD, token)
+    description_area(first).input("new text")
+    first.button[0].click().run()
+    assert [s.value for s in first.success] == [t("owner.waiting", "en")]
+    with open_store(config) as store:
+        assert store.get(RECORD)["description"] == "old text"  # the published version stays
+        [edit] = review.pending_edits(store)
+        review.approve(store, edit.id, "Bob")
+    description_area(stale).input("from a stale tab")
+    stale.button[0].click().run()
+    assert [e.value for e in stale.error] == [t("owner.conflict", "en")]
+    with open_store(config) as store:
+        assert store.get(RECORD)["description"] == "new text" and review.pending_edits(store) == []
+
+
+def test_a_wrong_or_revoked_link_opens_no_form(config) -> None:
+    with open_store(config) as store:
+        token = owners.issue(store, RECORD, "citizen")
+        owners.revoke(store, RECORD, "Bob")
+    app = run(_owner, RECORD, token)
+    assert [e.value for e in app.error] == [t("owner.link_invalid", "en")] and not app.text_area
+
+
+def _queue(part: str) -> None:
+    from ui import data, moderation_owners, page
+
+    ctx = page.context()
+    getattr(moderation_owners, part)(ctx, data.store(ctx.config.database_url), "Bob")
+
+
+def test_moderators_see_the_diff_and_approve_it(config) -> None:
+    with open_store(config) as store:
+        review.propose_edit(store, RECORD, {"description": "proposed"}, based_on=2)
+    app = run(_queue, "pending_edits", moderator="Bob")
+    diff = app.dataframe[0].value
+    assert diff.values.tolist() == [["description", "old text", "proposed"]]
+    next(b for b in app.button if b.label == t("moderate.approve", "en")).click().run()
+    assert not app.exception
+    with open_store(config) as store:
+        assert store.get(RECORD)["description"] == "proposed"
+    assert run(_queue, "pending_edits", moderator="Bob").info[0].value == t("moderate.edits_empty", "en")
+
+
+def test_pending_events_and_grouped_reports_reach_the_queue(config) -> None:
+    with open_store(config) as store:
+        values, _ = events.checked(events.EventInput("Repair day", f"{YEAR}-05-02 14:00"))
+        event = events.add(store, RECORD, values, "owner", "owner")
+        reports.report(store, config, RECORD, "moved", "now at n° 12", client="a")
+        reports.report(store, config, RECORD, "closed", "shut", client="b")
+    app = run(_queue, "pending_events", moderator="Bob")
+    next(b for b in app.button if b.label == t("moderate.approve", "en")).click().run()
+    app = run(_queue, "open_reports", moderator="Bob")
+    assert "Moved: 1, Closed: 1" in app.markdown[0].value
+    assert sorted(app.dataframe[0].value["reason"]) == ["now at n° 12", "shut"]
+    with open_store(config) as store:
+        assert events.listed(store)["id"].tolist() == [event]
+
+
+def test_the_history_tab_reverts_to_a_version(config) -> None:
+    app = run(_queue, "record_history", moderator="Bob")
+    app.text_input(key="history_id").input(RECORD).run()
+    assert app.dataframe[0].value["version"].tolist() == [1, 2]
+    app.selectbox(key="history_version").select(1).run()
+    app.button(key="history_revert").click().run()
+    with open_store(config) as store:
+        assert store.get(RECORD)["description"] is None
+        assert history.versions(store, RECORD)[-1].action == "revert to 1"
+
+
+def _visitor(part: str, record_id: str) -> None:
+    from ui import data, initiative_owners, page
+
+    ctx = page.context()
+    store = data.store(ctx.config.database_url)
+    getattr(initiative_owners, part)(ctx, store, store.get(record_id))
+
+
+def test_a_report_from_the_page_is_filed_and_a_robots_is_not(config) -> None:
+    app = run(_visitor, "report", RECORD)
+    app.text_area[0].input("Closed since May")
+    app.button[0].click().run()
+    assert [s.value for s in app.success] == [t("report.filed", "en")]
+    robot = run(_visitor, "report", RECORD)
+    robot.text_area[0].input("spam")
+    robot.text_input(key="report_homepage").input("http://spam.example")
+    robot.button[0].click().run()
+    assert [s.value for s in robot.success] == [t("report.filed", "en")]  # a robot is told the same
+    with open_store(config) as store:
+        assert [reason for g in reports.open_reports(store) for _, _, reason, _ in g.reports] == ["Closed since May"]
+
+
+def test_the_agenda_lists_upcoming_published_events_with_their_downloads(config) -> None:
+    with open_store(config) as store:
+        for title, start, kind in (
+            ("Market", f"{YEAR}-09-05 09:30", "moderator"),
+            ("Hidden", f"{YEAR}-09-06 10:00", "owner"),
+        ):
+            values, _ = events.checked(events.EventInput(title, start))
+            events.add(store, RECORD, values, "x", kind)
+        values, _ = events.checked(events.EventInput("Past", "2001-01-01 10:00"))
+        events.add(store, RECORD, values, "x", "moderator")
+    app = AppTest.from_file(str(settings.PROJECT_DIR / "app_pages" / "agenda.py"), default_timeout=60)
+    app.session_state["lang"] = "en"
+    app.run()
+    assert not app.exception
+    assert app.markdown[0].value == t("agenda.count", "en", n="1")
+    html = "".join(h.value for h in app.get("html"))
+    assert "Market" in html and "5 September 2099" in html and "Hidden" not in html and "Past" not in html

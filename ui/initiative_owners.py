@@ -1,0 +1,165 @@
+"""The initiative page's parts for owners and visitors: "last updated", the owner's edit form and event
+form (through the private edit link), claim, contact form, report, and the initiative's events.
+
+Each takes the page context, the store and the published record, so the initiative page calls them in
+order. The edit form keeps the version it was first drawn from (per tab, in the session), so a stale
+tab's save is refused with a conflict message instead of overwriting a newer one. Nothing a visitor
+sends shows before a moderator approves it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import streamlit as st
+
+from core.errors import ConflictError, SubmissionError
+from i18n import t
+from i18n.formats import format_datetime
+from i18n.mail import composer
+from ingest import contact, events, history, owners, reports, review
+from ingest.contribute import EDITABLE, FORM_LIMITS
+from ingest.store import Store
+from ui import agenda, components
+
+Record = dict[str, Any]
+CLIENT_KEY = "visitor_client"
+TEXT_AREAS = ("description", "story")
+
+
+def client() -> str:
+    """Who sends, for the rate limits: the visitor's address when Streamlit knows it, else this session."""
+    if CLIENT_KEY not in st.session_state:
+        st.session_state[CLIENT_KEY] = secrets.token_hex(16)
+    return str(st.context.ip_address or st.session_state[CLIENT_KEY])
+
+
+def honeypot(key: str, lang: str) -> str:
+    """A field pushed off-screen (as on the contribute page): people never fill it, robots do."""
+    st.html(
+        f"<style>.st-key-{key} {{position: absolute; left: -10000px; width: 1px; height: 1px; "
+        "overflow: hidden;}</style>"
+    )
+    return str(st.text_input(t("contribute.honeypot", lang), key=key))
+
+
+def last_updated(ctx: Any, store: Store, record: Record) -> None:
+    """When the initiative last changed."""
+    at = history.last_updated(store, record["id"])
+    if at:
+        st.caption(t("initiative.last_updated", ctx.lang, when=format_datetime(at, ctx.lang)))
+
+
+def owner_edit(ctx: Any, store: Store, record: Record, token: str) -> None:
+    """With a live edit link: the edit form (held for review when published) and the event form."""
+    lang = ctx.lang
+    if not owners.record_for(store, token, record["id"]):
+        st.error(t("owner.link_invalid", lang))
+        return
+    base_key = f"owner_base_{record['id']}"
+    based_on = st.session_state.setdefault(base_key, history.current_version(store, record["id"]))
+    with st.form("owner_edit_form"):
+        st.subheader(t("owner.edit_title", lang))
+        edited = {
+            field: (st.text_area if field in TEXT_AREAS else st.text_input)(
+                t(f"moderate.field_{field}", lang), value=record.get(field) or "", max_chars=FORM_LIMITS.get(field)
+            )
+            for field in EDITABLE
+            if field != "category"
+        }
+        if st.form_submit_button(t("owner.save", lang), type="primary"):
+            changes = {k: v.strip() or None for k, v in edited.items() if (v.strip() or None) != record.get(k)}
+            try:
+                pending = review.propose_edit(store, record["id"], changes, based_on, actor="owner")
+            except ConflictError:
+                st.error(t("owner.conflict", lang))
+            except SubmissionError as exc:
+                components.submission_errors(exc, lang, "moderate.field_{field}", EDITABLE)
+            else:
+                st.session_state.pop(base_key, None)
+                st.success(t("owner.waiting" if pending is not None else "owner.saved", lang))
+    owner_event(ctx, store, record)
+
+
+def owner_event(ctx: Any, store: Store, record: Record) -> None:
+    """An owner's new event, held for review."""
+    lang = ctx.lang
+    with st.form("owner_event_form", clear_on_submit=True):
+        st.subheader(t("owner.event_title", lang))
+        title = st.text_input(t("event.title", lang), max_chars=events.LIMITS["title"])
+        start = st.text_input(t("event.start", lang), placeholder="2027-05-02 14:00")
+        end = st.text_input(t("event.end", lang), placeholder="2027-05-02 17:00")
+        place = st.text_input(t("event.place", lang), max_chars=events.LIMITS["place"])
+        description = st.text_area(t("event.description", lang), max_chars=events.LIMITS["description"])
+        url = st.text_input(t("event.url", lang), max_chars=events.LIMITS["url"])
+        if st.form_submit_button(t("owner.event_add", lang)):
+            values, problems = events.checked(events.EventInput(title, start, end, place, description, url))
+            if problems:
+                components.submission_errors(SubmissionError(problems), lang, "event.{field}", events.EVENT_FIELDS)
+            else:
+                events.add(store, record["id"], values, "owner", "owner")
+                st.success(t("owner.event_waiting", lang))
+
+
+def claim(ctx: Any, store: Store, record: Record) -> None:
+    """Claim this initiative: a link to the contact on record, or a manual check by the moderators."""
+    lang = ctx.lang
+    with st.expander(t("claim.title", lang)), st.form("claim_form"):
+        st.caption(t("claim.help", lang))
+        claimant = st.text_input(t("claim.email", lang), max_chars=200)
+        message = st.text_area(t("claim.message", lang), max_chars=2000)
+        if st.form_submit_button(t("claim.send", lang)):
+            try:
+                outcome = owners.claim(store, ctx.config, composer(lang), record["id"], claimant, message)
+            except SubmissionError:
+                st.error(t("claim.error_email", lang))
+            else:
+                (st.info if outcome == "off" else st.success)(t(f"claim.{outcome}", lang))
+
+
+def contact_form(ctx: Any, store: Store, record: Record) -> None:
+    """Write to the initiative: relayed by mail with the visitor as Reply-To; its address is never shown."""
+    lang = ctx.lang
+    if not ctx.config.mail_enabled:
+        st.caption(t("contact.off", lang))
+        return
+    with st.expander(t("contact.title", lang)), st.form("contact_form", clear_on_submit=True):
+        name = st.text_input(t("contact.name", lang), max_chars=contact.NAME_CHARS)
+        address = st.text_input(t("contact.email", lang), max_chars=200)
+        text = st.text_area(t("contact.message", lang), max_chars=contact.MESSAGE_CHARS)
+        trap = honeypot("contact_homepage", lang)
+        if st.form_submit_button(t("contact.send", lang)):
+            try:
+                outcome = contact.relay(
+                    store, ctx.config, composer(lang), record["id"], (name, address), text, client(), trap
+                )
+            except SubmissionError as exc:
+                components.submission_errors(exc, lang, "contact.{field}", ("email", "message"))
+            else:
+                (st.success if outcome == "queued" else st.warning)(t(f"contact.{outcome}", lang))
+
+
+def report(ctx: Any, store: Store, record: Record) -> None:
+    """Report a problem (closed, moved, wrong information, inappropriate), for the moderators."""
+    lang = ctx.lang
+    with st.expander(t("report.title", lang)), st.form("report_form", clear_on_submit=True):
+        kind = st.selectbox(t("report.kind", lang), reports.KINDS, format_func=lambda k: t(f"report.kind_{k}", lang))
+        reason = st.text_area(t("report.reason", lang), max_chars=reports.REASON_CHARS)
+        trap = honeypot("report_homepage", lang)
+        if st.form_submit_button(t("report.send", lang)):
+            try:
+                outcome = reports.report(store, ctx.config, record["id"], kind, reason, client(), trap)
+            except SubmissionError as exc:
+                components.submission_errors(exc, lang, "report.{field}", ("kind", "reason"))
+            else:
+                (st.success if outcome == "filed" else st.warning)(t(f"report.{outcome}", lang))
+
+
+def initiative_events(ctx: Any, store: Store, record: Record) -> None:
+    """The initiative's upcoming published events, each downloadable as iCalendar."""
+    listed = agenda.upcoming(store, [], [])
+    listed = listed[listed["initiative_id"] == record["id"]]
+    if not listed.empty:
+        st.subheader(t("initiative.events", ctx.lang))
+        agenda.event_list(listed, ctx.lang)

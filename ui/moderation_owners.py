@@ -1,0 +1,160 @@
+"""The moderation page's parts for what owners and visitors send: pending edits as field-by-field
+diffs, pending events, reports grouped per initiative, claims to check by hand, and an initiative's
+history (revert to any version, revoke its edit links).
+
+app_pages/moderate.py puts each in its tab; like ui/moderation.py, an action that changed the store
+calls `moderation.done` (its message shows on the next run). Values are shown as text, never as HTML.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.errors import ConflictError
+from i18n import t
+from i18n.mail import composer
+from ingest import events, history, owners, reports, review
+from ingest.store import Store
+from ui import moderation
+from ui.contribution import markdown_text
+from ui.page import PageContext
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def pending_edits(ctx: PageContext, store: Store, moderator: str) -> None:
+    """Each owner's edit waiting for review: the published and proposed value of each field; approve or reject."""
+    lang = ctx.lang
+    edits = review.pending_edits(store)
+    if not edits:
+        st.info(t("moderate.edits_empty", lang))
+        return
+    for edit in edits:
+        with st.container(border=True):
+            st.markdown(f"**{markdown_text(edit.name)}** · {edit.submitted_at}")
+            diff = pd.DataFrame(
+                [(c.field, _text(c.before), _text(c.after)) for c in edit.changes],
+                columns=[
+                    t("moderate.diff_field", lang),
+                    t("moderate.diff_published", lang),
+                    t("moderate.diff_proposed", lang),
+                ],
+            )
+            st.dataframe(diff, hide_index=True)
+            approve, reject = st.columns(2)
+            if approve.button(t("moderate.approve", lang), key=f"edit_approve_{edit.id}", type="primary"):
+                try:
+                    review.approve(store, edit.id, moderator)
+                except ConflictError:
+                    st.error(t("moderate.edit_conflict", lang))
+                else:
+                    owners.notify_outcome(store, ctx.config, composer(lang), edit.record_id, "edit_approved")
+                    moderation.done(ctx, "moderate.edit_approved", edit.name)
+            if reject.button(t("moderate.reject", lang), key=f"edit_reject_{edit.id}"):
+                review.reject(store, edit.id, moderator, "")
+                owners.notify_outcome(store, ctx.config, composer(lang), edit.record_id, "edit_rejected")
+                moderation.done(ctx, "moderate.edit_rejected", edit.name)
+
+
+def pending_events(ctx: PageContext, store: Store, moderator: str) -> None:
+    """Owners' events waiting for review; publish or reject each."""
+    lang = ctx.lang
+    waiting = events.listed(store, status="pending")
+    if waiting.empty:
+        st.info(t("moderate.events_empty", lang))
+        return
+    for event in waiting.itertuples(index=False):
+        with st.container(border=True):
+            st.markdown(f"**{markdown_text(event.title)}**")
+            when = event.starts_at + (f" – {event.ends_at}" if event.ends_at else "")
+            st.text(f"{event.initiative_name} · {when} · {_text(event.place)}")
+            st.text(f"{_text(event.description)}\n{_text(event.url)}")
+            publish, reject = st.columns(2)
+            if publish.button(t("moderate.approve", lang), key=f"event_approve_{event.id}", type="primary"):
+                events.decide(store, event.id, True, moderator)
+                moderation.done(ctx, "moderate.event_approved", event.title)
+            if reject.button(t("moderate.reject", lang), key=f"event_reject_{event.id}"):
+                events.decide(store, event.id, False, moderator)
+                moderation.done(ctx, "moderate.event_rejected", event.title)
+
+
+def open_reports(ctx: PageContext, store: Store, moderator: str) -> None:
+    """Open reports grouped per initiative, most reported first; close them as resolved or dismissed."""
+    lang = ctx.lang
+    grouped = reports.open_reports(store)
+    if not grouped:
+        st.info(t("moderate.reports_empty", lang))
+        return
+    for entry in grouped:
+        with st.container(border=True):
+            counts = ", ".join(f"{t(f'report.kind_{kind}', lang)}: {n}" for kind, n in entry.counts.items())
+            st.markdown(f"**{markdown_text(entry.name)}** · {counts}")
+            st.caption(entry.record_id)
+            listed = [(t(f"report.kind_{kind}", lang), reason, at) for _, kind, reason, at in entry.reports]
+            st.dataframe(pd.DataFrame(listed, columns=["kind", "reason", "at"]), hide_index=True)
+            resolved, dismissed = st.columns(2)
+            if resolved.button(t("moderate.reports_resolved", lang), key=f"reports_resolved_{entry.record_id}"):
+                reports.close(store, entry.record_id, True, moderator)
+                moderation.done(ctx, "moderate.reports_closed", entry.name)
+            if dismissed.button(t("moderate.reports_dismissed", lang), key=f"reports_dismissed_{entry.record_id}"):
+                reports.close(store, entry.record_id, False, moderator)
+                moderation.done(ctx, "moderate.reports_closed", entry.name)
+
+
+def manual_claims(ctx: PageContext, store: Store, moderator: str) -> None:
+    """Claims of initiatives without a contact on record: grant (the claimant gets a link) or refuse."""
+    lang = ctx.lang
+    waiting = owners.manual_claims(store)
+    if not waiting:
+        st.info(t("moderate.claims_empty", lang))
+        return
+    for claim in waiting:
+        record = store.get(claim["record_id"]) or {}
+        with st.container(border=True):
+            st.markdown(f"**{markdown_text(record.get('name'))}** · {claim['created_at']}")
+            st.text(f"{claim['claimant']}\n{_text(claim['message'])}")
+            grant, refuse = st.columns(2)
+            for column, granted, key in (
+                (grant, True, "moderate.claim_grant"),
+                (refuse, False, "moderate.claim_refuse"),
+            ):
+                if column.button(t(key, lang), key=f"claim_{granted}_{claim['id']}"):
+                    owners.decide_claim(store, ctx.config, composer(lang), claim["id"], granted, moderator)
+                    moderation.done(ctx, "moderate.claim_decided", record.get("name"))
+
+
+def record_history(ctx: PageContext, store: Store, moderator: str) -> None:
+    """One initiative's versions (by id): who, when, what changed; revert to one; revoke its edit links."""
+    lang = ctx.lang
+    record_id = st.text_input(t("moderate.history_id", lang), max_chars=36, key="history_id").strip()
+    if not record_id:
+        return
+    found = history.versions(store, record_id)
+    if not found:
+        st.warning(t("moderate.history_unknown", lang))
+        return
+    table = pd.DataFrame(
+        [
+            (v.number, v.at, v.actor, t(f"moderate.actor_{v.actor_kind}", lang), v.action, ", ".join(v.changed))
+            for v in found
+        ],
+        columns=["version", "at", "actor", "kind", "action", "changed"],
+    )
+    st.dataframe(table, hide_index=True)
+    numbers = [v.number for v in found]
+    chosen = st.selectbox(t("moderate.revert_to", lang), numbers[:-1][::-1], key="history_version")
+    if chosen is not None and st.button(t("moderate.revert", lang), key="history_revert"):
+        try:
+            history.revert(store, record_id, int(chosen), moderator, based_on=numbers[-1])
+        except ConflictError:
+            st.error(t("moderate.edit_conflict", lang))
+        else:
+            moderation.done(ctx, "moderate.reverted", found[-1].data.get("name"))
+    live = [link for link in owners.links(store, record_id) if link["revoked_at"] is None]
+    st.caption(t("moderate.links_live", lang, n=len(live)))
+    if live and st.button(t("moderate.links_revoke", lang), key="history_revoke"):
+        owners.revoke(store, record_id, moderator)
+        moderation.done(ctx, "moderate.links_revoked", found[-1].data.get("name"))
