@@ -14,8 +14,8 @@ def _id() -> sa.Column[int]:
     return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
 
 
-def _record() -> sa.Column[str]:
-    return sa.Column("record_id", sa.String(36), nullable=False, index=True)
+def _record(index: bool = True) -> sa.Column[str]:
+    return sa.Column("record_id", sa.String(36), nullable=False, index=index)
 
 
 def _text(name: str, nullable: bool = True) -> sa.Column[str]:
@@ -28,7 +28,7 @@ def declare_versions(meta: sa.MetaData) -> sa.Table:
         "versions",
         meta,
         _id(),
-        _record(),
+        _record(index=False),  # the unique (record_id, version) index serves lookups by record
         sa.Column("version", sa.Integer, nullable=False),
         _text("at", False),
         _text("actor", False),
