@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import settings
 from i18n import t
-from ingest import events, history, owners, reports, review
+from ingest import events, history, mail, owners, reports, review
 from ingest.store import open_store, stable_id
 from tests.test_store import make_records
 from ui import moderation
@@ -164,3 +164,37 @@ def test_the_agenda_lists_upcoming_published_events_with_their_downloads(config)
     assert app.markdown[0].value == t("agenda.count", "en", n="1")
     html = "".join(h.value for h in app.get("html"))
     assert "Market" in html and "5 September 2099" in html and "Hidden" not in html and "Past" not in html
+
+
+def _page_text(app: AppTest) -> str:
+    """Every text the run drew: messages, captions, HTML, code, and the labels and values of its fields."""
+    kinds = ("title", "subheader", "markdown", "success", "warning", "error", "info", "caption", "text", "code")
+    parts = [str(e.value) for kind in kinds for e in getattr(app, kind)] + [str(h.value) for h in app.get("html")]
+    fields = [*app.text_input, *app.text_area, *app.selectbox, *app.button]
+    parts += [f"{w.label} {getattr(w, 'value', '')}" for w in fields]
+    return "\n".join(parts)
+
+
+def test_the_contact_form_and_a_claim_never_show_the_contact_address(config, monkeypatch) -> None:
+    for name, value in {"BIM_SMTP_HOST": "127.0.0.1", "BIM_SMTP_SENDER": "map@example.org"}.items():
+        monkeypatch.setenv(name, value)
+    app = run(_visitor, "contact_form", RECORD)
+    app.text_input[0].input("Vera")
+    app.text_input[1].input("vera@example.net")
+    app.text_area[0].input("Open on Sunday?")
+    app.button[0].click().run()
+    assert [s.value for s in app.success] == [t("contact.queued", "en")]
+    claim = run(_visitor, "claim", RECORD)
+    claim.button[0].click().run()
+    assert [s.value for s in claim.success] == [t("claim.sent", "en")]
+    for drawn in (app, claim):
+        text = _page_text(drawn)
+        assert t("claim.sent", "en") in text or t("contact.queued", "en") in text  # the texts are read
+        assert "person0@example.org" not in text
+    with open_store(config) as store:
+        assert mail.waiting(store) == 2  # the relay and the claim link, queued for `python -m ingest mail`
+
+
+def test_without_mail_the_contact_form_says_it_is_off(config) -> None:
+    app = run(_visitor, "contact_form", RECORD)
+    assert [c.value for c in app.caption] == [t("contact.off", "en")] and not app.text_area
