@@ -25,6 +25,16 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def decision(lang: str, yes_key: str, no_key: str, key: str) -> bool | None:
+    """Two buttons side by side: True when the first (`yes_key`) was clicked, False the second, else None."""
+    yes, no = st.columns(2)
+    if yes.button(t(yes_key, lang), key=f"{key}_yes", type="primary"):
+        return True
+    if no.button(t(no_key, lang), key=f"{key}_no"):
+        return False
+    return None
+
+
 def pending_edits(ctx: PageContext, store: Store, moderator: str) -> None:
     """Each owner's edit waiting for review: the published and proposed value of each field; approve or reject."""
     lang = ctx.lang
@@ -44,19 +54,20 @@ def pending_edits(ctx: PageContext, store: Store, moderator: str) -> None:
                 ],
             )
             st.dataframe(diff, hide_index=True)
-            approve, reject = st.columns(2)
-            if approve.button(t("moderate.approve", lang), key=f"edit_approve_{edit.id}", type="primary"):
-                try:
+            approved = decision(lang, "moderate.approve", "moderate.reject", f"edit_{edit.id}")
+            if approved is None:
+                continue
+            try:
+                if approved:
                     review.approve(store, edit.id, moderator)
-                except ConflictError:
-                    st.error(t("moderate.edit_conflict", lang))
                 else:
-                    owners.notify_outcome(store, ctx.config, composer(lang), edit.record_id, "edit_approved")
-                    moderation.done(ctx, "moderate.edit_approved", edit.name)
-            if reject.button(t("moderate.reject", lang), key=f"edit_reject_{edit.id}"):
-                review.reject(store, edit.id, moderator, "")
-                owners.notify_outcome(store, ctx.config, composer(lang), edit.record_id, "edit_rejected")
-                moderation.done(ctx, "moderate.edit_rejected", edit.name)
+                    review.reject(store, edit.id, moderator, "")
+            except ConflictError:
+                st.error(t("moderate.edit_conflict", lang))
+                continue
+            outcome = "edit_approved" if approved else "edit_rejected"
+            owners.notify_outcome(store, ctx.config, composer(lang), edit.record_id, outcome)
+            moderation.done(ctx, f"moderate.{outcome}", edit.name)
 
 
 def pending_events(ctx: PageContext, store: Store, moderator: str) -> None:
@@ -72,13 +83,10 @@ def pending_events(ctx: PageContext, store: Store, moderator: str) -> None:
             when = event.starts_at + (f" – {event.ends_at}" if event.ends_at else "")
             st.text(f"{event.initiative_name} · {when} · {_text(event.place)}")
             st.text(f"{_text(event.description)}\n{_text(event.url)}")
-            publish, reject = st.columns(2)
-            if publish.button(t("moderate.approve", lang), key=f"event_approve_{event.id}", type="primary"):
-                events.decide(store, event.id, True, moderator)
-                moderation.done(ctx, "moderate.event_approved", event.title)
-            if reject.button(t("moderate.reject", lang), key=f"event_reject_{event.id}"):
-                events.decide(store, event.id, False, moderator)
-                moderation.done(ctx, "moderate.event_rejected", event.title)
+            approved = decision(lang, "moderate.approve", "moderate.reject", f"event_{event.id}")
+            if approved is not None:
+                events.decide(store, event.id, approved, moderator)
+                moderation.done(ctx, "moderate.event_approved" if approved else "moderate.event_rejected", event.title)
 
 
 def open_reports(ctx: PageContext, store: Store, moderator: str) -> None:
@@ -95,12 +103,11 @@ def open_reports(ctx: PageContext, store: Store, moderator: str) -> None:
             st.caption(entry.record_id)
             listed = [(t(f"report.kind_{kind}", lang), reason, at) for _, kind, reason, at in entry.reports]
             st.dataframe(pd.DataFrame(listed, columns=["kind", "reason", "at"]), hide_index=True)
-            resolved, dismissed = st.columns(2)
-            if resolved.button(t("moderate.reports_resolved", lang), key=f"reports_resolved_{entry.record_id}"):
-                reports.close(store, entry.record_id, True, moderator)
-                moderation.done(ctx, "moderate.reports_closed", entry.name)
-            if dismissed.button(t("moderate.reports_dismissed", lang), key=f"reports_dismissed_{entry.record_id}"):
-                reports.close(store, entry.record_id, False, moderator)
+            resolved = decision(
+                lang, "moderate.reports_resolved", "moderate.reports_dismissed", f"reports_{entry.record_id}"
+            )
+            if resolved is not None:
+                reports.close(store, entry.record_id, resolved, moderator)
                 moderation.done(ctx, "moderate.reports_closed", entry.name)
 
 
@@ -116,14 +123,10 @@ def manual_claims(ctx: PageContext, store: Store, moderator: str) -> None:
         with st.container(border=True):
             st.markdown(f"**{markdown_text(record.get('name'))}** · {claim['created_at']}")
             st.text(f"{claim['claimant']}\n{_text(claim['message'])}")
-            grant, refuse = st.columns(2)
-            for column, granted, key in (
-                (grant, True, "moderate.claim_grant"),
-                (refuse, False, "moderate.claim_refuse"),
-            ):
-                if column.button(t(key, lang), key=f"claim_{granted}_{claim['id']}"):
-                    owners.decide_claim(store, ctx.config, composer(lang), claim["id"], granted, moderator)
-                    moderation.done(ctx, "moderate.claim_decided", record.get("name"))
+            granted = decision(lang, "moderate.claim_grant", "moderate.claim_refuse", f"claim_{claim['id']}")
+            if granted is not None:
+                owners.decide_claim(store, ctx.config, composer(lang), claim["id"], granted, moderator)
+                moderation.done(ctx, "moderate.claim_decided", record.get("name"))
 
 
 def record_history(ctx: PageContext, store: Store, moderator: str) -> None:
