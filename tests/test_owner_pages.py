@@ -198,3 +198,31 @@ def test_the_contact_form_and_a_claim_never_show_the_contact_address(config, mon
 def test_without_mail_the_contact_form_says_it_is_off(config) -> None:
     app = run(_visitor, "contact_form", RECORD)
     assert [c.value for c in app.caption] == [t("contact.off", "en")] and not app.text_area
+
+
+def test_an_overtaken_edit_says_so_and_stays_in_the_queue(config) -> None:
+    with open_store(config) as store:
+        review.propose_edit(store, RECORD, {"description": "proposed"}, based_on=2)
+        store.update_fields(RECORD, {"name": "Renamed by a moderator"}, "Ann")
+    app = run(_queue, "pending_edits", moderator="Bob")
+    next(b for b in app.button if b.label == t("moderate.approve", "en")).click().run()
+    assert [e.value for e in app.error] == [t("moderate.edit_conflict", "en")]
+    with open_store(config) as store:
+        assert store.get(RECORD)["description"] == "old text" and len(review.pending_edits(store)) == 1
+
+
+def test_a_manual_claim_is_granted_from_the_claims_tab(config, monkeypatch) -> None:
+    for name, value in {"BIM_SMTP_HOST": "127.0.0.1", "BIM_SMTP_SENDER": "map@example.org"}.items():
+        monkeypatch.setenv(name, value)
+    no_contact = stable_id("test", "key-1")
+    with open_store(config) as store:
+        store.update_fields(no_contact, {"contact": None}, "Ann")
+        owners.claim(
+            store, settings.load(), lambda kind, values: ("s", "b"), no_contact, "owner@example.net", "I run it"
+        )
+    app = run(_queue, "manual_claims", moderator="Bob")
+    assert "owner@example.net" in app.text[0].value and "I run it" in app.text[0].value
+    next(b for b in app.button if b.label == t("moderate.claim_grant", "en")).click().run()
+    with open_store(config) as store:
+        assert owners.manual_claims(store) == [] and len(owners.links(store, no_contact)) == 1
+        assert mail.waiting(store) == 1
