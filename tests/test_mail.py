@@ -177,3 +177,22 @@ def test_no_log_audit_export_or_history_holds_a_contact_address(
     exported = "".join((tmp_path / f"out.{fmt}").read_text() for fmt in ("geojson", "csv"))
     for secret in secrets:
         assert secret not in logged and secret not in audit and secret not in versions and secret not in exported
+
+
+def test_the_mail_command_sends_the_queue_and_refuses_without_settings(
+    stored: Store, database_url: str, config, inbox, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from ingest.__main__ import main
+
+    owners.send_edit_link(stored, config, compose, RECORD)
+    monkeypatch.setenv("BIM_DATABASE_URL", database_url)
+    for name in ("BIM_SMTP_HOST", "BIM_SMTP_SENDER"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["mail"]) == 1
+    assert "mail is off" in capsys.readouterr().err
+    env = {"BIM_SMTP_HOST": "127.0.0.1", "BIM_SMTP_PORT": str(config.smtp_port), "BIM_SMTP_SECURITY": "none"}
+    for name, value in {**env, "BIM_SMTP_SENDER": "map@example.org"}.items():
+        monkeypatch.setenv(name, value)
+    assert main(["mail"]) == 0
+    assert "1 sent, 0 kept for a retry, 0 waiting." in capsys.readouterr().out
+    assert [r for _, r, _ in inbox.received] == [[CONTACT]]
