@@ -196,3 +196,20 @@ def test_the_mail_command_sends_the_queue_and_refuses_without_settings(
     assert main(["mail"]) == 0
     assert "1 sent, 0 kept for a retry, 0 waiting." in capsys.readouterr().out
     assert [r for _, r, _ in inbox.received] == [[CONTACT]]
+
+
+def test_the_smtp_password_comes_from_the_environment_else_streamlit_secrets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.errors import ConfigurationError
+
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text('smtp_password = "from-secrets"\n', encoding="utf-8")
+    monkeypatch.setattr(settings, "PROJECT_DIR", tmp_path)
+    monkeypatch.delenv("BIM_SMTP_PASSWORD", raising=False)
+    assert settings.load().smtp_password == "from-secrets"
+    monkeypatch.setenv("BIM_SMTP_PASSWORD", "from-env")
+    assert settings.load().smtp_password == "from-env"
+    monkeypatch.setenv("BIM_SMTP_SECURITY", "tls")
+    with pytest.raises(ConfigurationError, match="BIM_SMTP_SECURITY='tls': use starttls, ssl or none"):
+        settings.load()
