@@ -19,7 +19,7 @@ from icalendar import Calendar, Event
 from core.errors import InputFileError
 from ingest import events
 from ingest.export import spreadsheet_safe
-from ingest.readers import _cell_text, _decode, _sniff_delimiter  # one decoder for every file we read
+from ingest.readers import cell_text, decode, sniff_delimiter
 from ingest.store import Store
 
 COLUMNS = ("initiative_id", "title", "start", "end", "description", "url")
@@ -64,12 +64,12 @@ def read_file(path: Path) -> pd.DataFrame:
         raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from exc
     if data.startswith(b"PK\x03\x04"):
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        cells = [[_cell_text(v) for v in r] for r in book.worksheets[0].iter_rows(values_only=True)]
+        cells = [[cell_text(v) for v in r] for r in book.worksheets[0].iter_rows(values_only=True)]
         book.close()
         frame = pd.DataFrame(cells[1:], columns=[str(c or "").strip() for c in cells[0]] if cells else [], dtype=object)
     else:
-        text, _encoding = _decode(Path(path), data)
-        delimiter = _sniff_delimiter(text.split("\n", 1)[0])
+        text, _encoding = decode(Path(path), data)
+        delimiter = sniff_delimiter(text.split("\n", 1)[0])
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=object, keep_default_na=False)
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in ("initiative_id", "title", "start") if c not in frame.columns]

@@ -77,13 +77,13 @@ def read_table(path: Path, column_map: dict[str, str] | None = None) -> RawTable
         return _read_xlsx(path, data, column_map)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputFileError(path, "an old Excel (.xls) workbook: save it as .xlsx or CSV")
-    text, encoding = _decode(path, data)
+    text, encoding = decode(path, data)
     if text.lstrip().startswith("{"):
         return _read_geojson(path, text, encoding, column_map)
     return _read_csv(path, text, encoding, column_map)
 
 
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
+def decode(path: Path, data: bytes) -> tuple[str, str]:
     """UTF-16 (with BOM), UTF-8 (with or without BOM) or Windows-1252, refusing binary data."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -129,14 +129,14 @@ def _encoding_error(path: Path, data: bytes, offset: int, reason: str) -> InputF
     return InputFileError(path, reason, row=row, field=field_name)
 
 
-def _sniff_delimiter(header_line: str) -> str:
+def sniff_delimiter(header_line: str) -> str:
     """The delimiter that splits the header most often (quoted text ignored); ';' wins ties and one-column files."""
     unquoted = re.sub(r'"[^"]*"', "", header_line)
     return max(DELIMITERS, key=lambda d: (unquoted.count(d), d == ";"))
 
 
 def _header_cells(line: str) -> list[str]:
-    return next(csv.reader([line.rstrip("\r")], delimiter=_sniff_delimiter(line)), [])
+    return next(csv.reader([line.rstrip("\r")], delimiter=sniff_delimiter(line)), [])
 
 
 def _read_csv(path: Path, text: str, encoding: str, column_map: dict[str, str] | None) -> RawTable:
@@ -144,7 +144,7 @@ def _read_csv(path: Path, text: str, encoding: str, column_map: dict[str, str] |
     text = text.lstrip("\r\n")
     lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
     skip = next((i for i, line in enumerate(lines) if map_headers(_header_cells(line), column_map)), 0)
-    delimiter = _sniff_delimiter(lines[skip])
+    delimiter = sniff_delimiter(lines[skip])
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -169,7 +169,7 @@ def _read_csv(path: Path, text: str, encoding: str, column_map: dict[str, str] |
     return _finish(path, frame, encoding, delimiter, column_map, long_text=len(text) > MAX_FIELD_CHARS)
 
 
-def _cell_text(value: object) -> str | None:
+def cell_text(value: object) -> str | None:
     """An XLSX cell as the text a person sees: 12.0 -> '12', dates in ISO 8601, empty -> None."""
     if value is None:
         return None
@@ -194,9 +194,9 @@ def _xlsx_sheet(
         for row in rows:
             if not any(v is not None and str(v).strip() for v in row):
                 continue
-            names = [_cell_text(v) or f"column {i + 1}" for i, v in enumerate(row)]
+            names = [cell_text(v) or f"column {i + 1}" for i, v in enumerate(row)]
             if map_headers(names, column_map):
-                return sheet.title, names, [[_cell_text(v) for v in r[: len(names)]] for r in rows]
+                return sheet.title, names, [[cell_text(v) for v in r[: len(names)]] for r in rows]
             fallback = fallback or (sheet.title, names, [])
             seen += 1
             if seen == HEADER_SEARCH_ROWS:
