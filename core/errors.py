@@ -67,3 +67,12 @@ class SubmissionError(BimError):
 
 class CatalogError(BimError):
     """A compiled translation catalog (.mo) is missing or older than its .po: `make messages` rebuilds it."""
+
+
+class ParameterError(BimError):
+    """A request parameter (API, feed, embed URL) is malformed or unknown: `name` says which, `reason` why."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+        super().__init__(f"parameter {name!r}: {reason}")

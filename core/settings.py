@@ -45,6 +45,7 @@ class Settings:
     tiles_attribution: str = OSM_ATTRIBUTION
     moderator_password_hash: str = ""
     submissions_per_session: int = 5
+    api_requests_per_minute: int = 300
 
     @property
     def boroughs_dir(self) -> Path:
@@ -86,4 +87,5 @@ def load() -> Settings:
         tiles_attribution=_env("BIM_TILES_ATTRIBUTION", OSM_ATTRIBUTION),
         moderator_password_hash=_env("BIM_MODERATOR_PASSWORD_HASH"),
         submissions_per_session=int(_env("BIM_SUBMISSIONS_PER_SESSION", "5")),
+        api_requests_per_minute=int(_env("BIM_API_REQUESTS_PER_MINUTE", "300")),
     )
