@@ -220,3 +220,42 @@ def test_gdal_reads_one_commune_from_the_running_app(app: SampleApp, tmp_path: P
     row = frame.set_index("id").loc[first["id"]]
     assert (row.geometry.x, row.geometry.y) == tuple(first["geometry"]["coordinates"])
     assert pd.Series(frame["nis_code"]).eq(COMMUNE).all()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=%00%01%02",
+        "q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "q=%27%20OR%201%3D1%20--",
+        "commune=21015%00",
+        "cursor=WzEsMl0",  # base64 of [1,2]: JSON, but not a cursor
+        "cursor=" + "A" * 3000,
+        "limit=%EF%BC%95",  # a full-width digit
+        "bbox=nan,nan,nan,nan",
+        "updated_since=9999-99-99",
+    ],
+)
+def test_hostile_parameters_get_a_4xx_problem_or_a_plain_answer_never_a_server_error(
+    app: SampleApp, query: str
+) -> None:
+    answer = api(app, f"/initiatives?{query}")
+    assert answer.status in (200, 400)
+    if answer.status == 400:
+        assert answer.headers["content-type"] == "application/problem+json"
+    else:
+        assert answer.headers["content-type"] == "application/geo+json"  # data, never a page to run
+        assert json.loads(answer.body)["type"] == "FeatureCollection"
+
+
+def test_a_client_over_the_rate_limit_gets_429_with_retry_after(
+    built_settings: settings.Settings, boundary_join: BoundaryJoin, tmp_path: Path
+) -> None:
+    with sample_app(built_settings, boundary_join, tmp_path, n=3, per_minute=5) as limited:
+        statuses = [api(limited, "/categories").status for _ in range(5)]
+        refused = api(limited, "/categories")
+        feed = get(f"{limited.url}/feeds/initiatives.atom")
+    assert statuses == [200] * 5
+    assert refused.status == 429 and refused.headers["content-type"] == "application/problem+json"
+    assert 1 <= int(refused.headers["retry-after"]) <= 12
+    assert feed.status == 429  # the feeds share the API's limit

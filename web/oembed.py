@@ -31,7 +31,7 @@ def answer(params: QueryParams, base_url: URL, snap: data.Snapshot) -> dict[str,
     if query.single(params, "format") not in (None, "json"):
         raise ParameterError("format", "only json is offered")
     target = query.single(params, "url")
-    if target is None:
+    if not target:
         raise ParameterError("url", "required: the map or initiative URL to embed")
     width = _size(params, "maxwidth", embed.DEFAULT_WIDTH_PX)
     height = _size(params, "maxheight", embed.DEFAULT_HEIGHT_PX)

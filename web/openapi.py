@@ -17,7 +17,7 @@ from web import query
 VERSION = "1.0.0"
 NUMERIC_PROPERTIES = {"geocode_score": "number", "source_row": "integer"}
 
-_NULLABLE_STRING = {"type": ["string", "null"]}
+_LATITUDE = {"type": "number", "minimum": -90, "maximum": 90}
 _PROBLEM = {"$ref": "#/components/responses/Problem"}
 _CACHE_HEADERS = {
     "ETag": {"description": "Digest of the body (weak); send it back in If-None-Match", "schema": {"type": "string"}},
@@ -76,7 +76,12 @@ def _filter_parameters() -> list[dict[str, Any]]:
             "description": "west,south,east,north in WGS84 degrees; initiatives without a position are left out.",
             "style": "form",
             "explode": False,
-            "schema": {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4},
+            "schema": {
+                "type": "array",
+                "prefixItems": [{"type": "number", "minimum": -180, "maximum": 180}, _LATITUDE] * 2,
+                "minItems": 4,
+                "maxItems": 4,
+            },
         },
         {
             "name": "updated_since",
@@ -312,7 +317,7 @@ def document() -> dict[str, Any]:
                     "summary": "oEmbed for map and initiative URLs of this site",
                     "operationId": "oembed",
                     "parameters": [
-                        {"name": "url", "in": "query", "required": True, "schema": {"type": "string"}},
+                        {"name": "url", "in": "query", "required": True, "schema": {"type": "string", "minLength": 1}},
                         {"name": "maxwidth", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                         {"name": "maxheight", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                         {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json"]}},

@@ -52,17 +52,19 @@ def check_known(params: QueryParams, known: Collection[str]) -> None:
 
 
 def single(params: QueryParams, name: str) -> str | None:
-    """The one value of `name`, stripped (None when absent or blank)."""
+    """The one value of `name`, stripped (None when absent)."""
     values = params.getlist(name)
     if len(values) > 1:
         raise ParameterError(name, "given more than once; it takes one value")
-    return (values[0].strip() or None) if values else None
+    return values[0].strip() if values else None
 
 
 def listed(params: QueryParams, name: str, allowed: Collection[str], what: str) -> tuple[str, ...]:
     """The values of `name`, repeated (`a=x&a=y`) or comma-separated (`a=x,y`), each one of `allowed`."""
-    values = [v.strip() for raw in params.getlist(name) for v in raw.split(",") if v.strip()]
+    values = [v.strip() for raw in params.getlist(name) for v in raw.split(",")]
     for value in values:
+        if not value:
+            raise ParameterError(name, f"an empty value; give {what}")
         if value not in allowed:
             raise ParameterError(name, f"{value[:40]!r} is not {what}")
     return tuple(dict.fromkeys(values))
@@ -76,7 +78,9 @@ def text(params: QueryParams, name: str = "q") -> str:
 
 
 def language(params: QueryParams, name: str = "lang") -> str:
-    value = single(params, name) or LANGUAGES[0]
+    value = single(params, name)
+    if value is None:
+        return LANGUAGES[0]
     if value not in LANGUAGES:
         raise ParameterError(name, f"use one of {', '.join(LANGUAGES)}")
     return value
@@ -155,8 +159,9 @@ def encode_cursor(record: pd.Series) -> str:
 
 
 def decode_cursor(params: QueryParams, name: str = "cursor") -> tuple[str, str] | None:
+    """The name and id a cursor holds; None when absent or empty (the first page)."""
     value = single(params, name)
-    if value is None:
+    if not value:
         return None
     try:
         if len(value) > MAX_CURSOR_CHARS:

@@ -7,6 +7,7 @@ does for the popup texts).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from starlette.routing import BaseRoute, Mount, Route
@@ -28,6 +29,15 @@ class Deferred:
         if self.app is None:
             self.app = self.build()
         await self.app(scope, receive, send)
+
+
+class AnyPathMount(Mount):
+    """A Mount whose paths may hold any character: Starlette's pattern stops at a newline ("%0A"),
+    which would leave such a request to Streamlit's plain-text 404 instead of a problem."""
+
+    def __init__(self, path: str, app: ASGIApp) -> None:
+        super().__init__(path, app=app)
+        self.path_regex = re.compile(self.path_regex.pattern, re.DOTALL)
 
 
 def _api_app(buckets: TokenBuckets | None) -> ASGIApp:
@@ -59,8 +69,8 @@ def routes(config: Settings) -> list[BaseRoute]:
     per_minute = config.api_requests_per_minute
     buckets = TokenBuckets(per_minute) if per_minute > 0 else None
     return [
-        Mount(urls.API_PREFIX, app=Deferred(lambda: _api_app(buckets))),
-        Mount(urls.FEEDS_PREFIX, app=Deferred(lambda: _feeds_app(buckets))),
+        AnyPathMount(urls.API_PREFIX, Deferred(lambda: _api_app(buckets))),
+        AnyPathMount(urls.FEEDS_PREFIX, Deferred(lambda: _feeds_app(buckets))),
         Route(urls.EMBED_PATH, Deferred(_embed_app), methods=["GET"]),
         Route(urls.INITIATIVE_PATH + "/{id}", Deferred(_initiative_app), methods=["GET"]),
     ]
