@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, request_response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.settings import Settings
@@ -55,13 +55,13 @@ def _feeds_app(buckets: TokenBuckets | None) -> ASGIApp:
 def _embed_app() -> ASGIApp:
     from web import embed
 
-    return embed.embed
+    return request_response(embed.embed)
 
 
 def _initiative_app() -> ASGIApp:
     from web import initiative
 
-    return initiative.initiative_page
+    return request_response(initiative.initiative_page)
 
 
 def routes(config: Settings) -> list[BaseRoute]:
