@@ -18,9 +18,12 @@ from core.errors import ParameterError
 MEDIA_TYPE = "application/problem+json"
 
 
-def problem(status: int, detail: str, headers: dict[str, str] | None = None, **members: object) -> Response:
+def problem(
+    status: int, detail: str, headers: dict[str, str] | None = None, members: dict[str, object] | None = None
+) -> Response:
     """A problem response of `status`, with `detail` for people and any extension `members`."""
-    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail, **members}
+    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail}
+    body.update(members or {})
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
     return Response(
         data, status_code=status, media_type=MEDIA_TYPE, headers={"Cache-Control": "no-store", **(headers or {})}
@@ -29,7 +32,7 @@ def problem(status: int, detail: str, headers: dict[str, str] | None = None, **m
 
 def bad_parameter(error: ParameterError) -> Response:
     """400 naming the parameter at fault."""
-    return problem(400, str(error), **{"invalid-params": [{"name": error.name, "reason": error.reason}]})
+    return problem(400, str(error), members={"invalid-params": [{"name": error.name, "reason": error.reason}]})
 
 
 async def http_exception(request: Request, exc: Exception) -> Response:
