@@ -9,6 +9,7 @@ ETag and a short Cache-Control let a proxy serve it.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -50,10 +51,16 @@ async def embed(request: Request) -> Response:
 
 
 def snippet(
-    origin: str, chosen: query.Filters, lang: str, width: int = DEFAULT_WIDTH_PX, height: int = DEFAULT_HEIGHT_PX
+    origin: str,
+    categories: Sequence[str],
+    nis_codes: Sequence[str],
+    text: str,
+    lang: str,
+    width: int = DEFAULT_WIDTH_PX,
+    height: int = DEFAULT_HEIGHT_PX,
 ) -> str:
     """The `<iframe>` another site pastes to show this view of the map."""
-    src = html.escape(urls.embed_url(origin, chosen.categories, chosen.nis_codes, chosen.text, lang))
+    src = html.escape(urls.embed_url(origin, categories, nis_codes, text, lang))
     title = html.escape(t("map.frame_title", lang))
     return (
         f'<iframe src="{src}" width="{width}" height="{height}" title="{title}" '

@@ -45,7 +45,7 @@ def answer(params: QueryParams, base_url: URL, snap: data.Snapshot) -> dict[str,
     common = {"version": "1.0", "provider_name": PROVIDER_NAME, "provider_url": origin + "/"}
     if parts.path in urls.MAP_PATHS:
         chosen, lang = query.map_view(QueryParams(parts.query))
-        html = embed.snippet(origin, chosen, lang, width, height)
+        html = embed.snippet(origin, chosen.categories, chosen.nis_codes, chosen.text, lang, width, height)
         return {**common, "type": "rich", "title": t("map.title", lang), "html": html, "width": width, "height": height}
     if parts.path.startswith(urls.INITIATIVE_PATH + "/"):
         record_id = unquote(parts.path.removeprefix(urls.INITIATIVE_PATH + "/"))

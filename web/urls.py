@@ -7,7 +7,7 @@ same view carry the same parameters, so a view's embed and feed are its URL with
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 MAP_PARAMETERS = ("cat", "commune", "q", "lang")
 MAP_PATHS = ("/", "/map")  # the map page is the home page (navigation.py)
@@ -35,3 +35,9 @@ def feed_url(origin: str, categories: Sequence[str], nis_codes: Sequence[str], t
 
 def initiative_url(origin: str, record_id: str, lang: str) -> str:
     return f"{origin}{INITIATIVE_PATH}/{quote(record_id, safe='')}?lang={lang}"
+
+
+def origin_of(url: str | None) -> str:
+    """`scheme://host[:port]` of a page's URL ("" when unknown: links then stay relative)."""
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
