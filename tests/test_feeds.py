@@ -14,11 +14,10 @@ from geo.join import BoundaryJoin
 from ingest import contribute
 from ingest.store import open_store
 from tests.sample_initiatives import HOSTILE
+from tests.test_contribute import PASSWORD, SECRET_EMAIL, submission
 from tests.web_app import SampleApp, get, sample_app
 from ui import contribution
 from web import feeds, query
-
-PASSWORD = "moderators only, 2026"
 
 
 @pytest.fixture(scope="module")
@@ -85,20 +84,12 @@ def test_an_approval_in_the_moderation_page_is_in_the_feed_on_the_next_request(
     for name, value in app.environment.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("BIM_MODERATOR_PASSWORD_HASH", hash_password(PASSWORD))
-    proposal = contribute.Submission(
+    proposal = submission(
         name="Repair café des Bienfaiteurs",
         category="repair",
-        description="Réparons ensemble.",
         address="Place des Bienfaiteurs 1, 1030 Schaerbeek",
-        website="https://repair.example.org",
-        contact="secret-feed@example.org",
-        image_url="",
-        story="",
         lon=4.3833,
         lat=50.8617,
-        geocode_precision="address",
-        geocode_score=95.0,
-        geocode_source="offline",
         token="feed-1",
     )
     with open_store(app.config) as store:
@@ -119,7 +110,7 @@ def test_an_approval_in_the_moderation_page_is_in_the_feed_on_the_next_request(
 
     newest = read(app, "commune=21015").entries[0]
     assert (newest.id, newest.title) == (f"urn:uuid:{record_id}", proposal.name)
-    assert b"secret-feed@example.org" not in get(f"{app.url}/feeds/initiatives.atom?commune=21015").body
+    assert SECRET_EMAIL.encode() not in get(f"{app.url}/feeds/initiatives.atom?commune=21015").body
 
 
 def test_a_feed_with_no_entry_is_still_valid(app: SampleApp) -> None:
