@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from core import settings
 
 AXE_JS = settings.PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
+SETTLE_ATTEMPTS = 5
 # What fails: every serious or critical violation, and a skipped heading level (axe calls it
 # moderate, but it breaks the outline screen readers navigate by).
 IMPACTS = ["serious", "critical"]
@@ -61,6 +63,17 @@ def violations(page: Page) -> list[Violation]:
     """The violations that fail (IMPACTS, RULES) in `page` and in every frame it holds (maps, components)."""
     if not AXE_JS.is_file():
         raise FileNotFoundError(f"{AXE_JS} is missing: run `make assets` (npm ci)")
+    for _ in range(SETTLE_ATTEMPTS):
+        try:
+            return _run(page)
+        except PlaywrightError as exc:  # a frame replaced by a rerun while being read: read them all again
+            if "detached" not in str(exc):
+                raise
+            page.wait_for_timeout(500)
+    return _run(page)
+
+
+def _run(page: Page) -> list[Violation]:
     known = [[rule, within, issue] for (rule, within), issue in STREAMLIT_OWN.items()]
     found = []
     for frame in page.frames:
