@@ -16,6 +16,7 @@ from web import query
 
 VERSION = "1.0.0"
 NUMERIC_PROPERTIES = {"geocode_score": "number", "source_row": "integer"}
+GEOJSON = "application/geo+json"
 
 _LATITUDE = {"type": "number", "minimum": -90, "maximum": 90}
 _PROBLEM = {"$ref": "#/components/responses/Problem"}
@@ -92,167 +93,181 @@ def _filter_parameters() -> list[dict[str, Any]]:
     ]
 
 
-def _schemas() -> dict[str, Any]:
+def _object(required: list[str], properties: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties, **extra}
+
+
+def _array(items: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"type": "array", "items": items, **extra}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+_STRING = {"type": "string"}
+_INTEGER = {"type": "integer"}
+_POINT = _object(
+    ["type", "coordinates"],
+    {"type": {"const": "Point"}, "coordinates": _array({"type": "number"}, minItems=2, maxItems=2)},
+)
+_COLLECTION_MEMBERS = {"licence": _ref("Licences"), "attribution": _STRING, "links": _array(_ref("Link"))}
+_COMMUNE = _object(
+    ["type", "geometry", "properties"],
+    {
+        "type": {"const": "Feature"},
+        "geometry": {"type": "object", "properties": {"type": {"enum": ["Polygon", "MultiPolygon"]}}},
+        "properties": _object(
+            ["nis_code", "name_fr", "name_nl", "initiatives"], {"nis_code": _STRING, "initiatives": _INTEGER}
+        ),
+    },
+)
+
+
+def _initiative() -> dict[str, Any]:
+    """A Feature as the export writes it: every exported column, typed."""
     properties = {c: {"type": [NUMERIC_PROPERTIES.get(c, "string"), "null"]} for c in PROPERTY_COLUMNS}
-    link = {
-        "type": "object",
-        "required": ["href", "rel"],
-        "properties": {"href": {"type": "string"}, "rel": {"type": "string"}, "type": {"type": "string"}},
-    }
-    licence = {
-        "type": "array",
-        "items": {
-            "type": "object",
-            "required": ["source", "licence"],
-            "properties": {"source": {"type": "string"}, "licence": {"type": "string"}},
-        },
-    }
-    point = {
-        "type": "object",
-        "required": ["type", "coordinates"],
-        "properties": {
-            "type": {"const": "Point"},
-            "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
-        },
-    }
-    initiative = {
-        "type": "object",
-        "description": "An initiative as `python -m ingest export` writes it: public fields only, never the contact.",
-        "required": ["type", "id", "geometry", "properties"],
-        "properties": {
+    return _object(
+        ["type", "id", "geometry", "properties"],
+        {
             "type": {"const": "Feature"},
-            "id": {"type": "string"},
-            "geometry": {"oneOf": [point, {"type": "null"}]},
-            "properties": {"type": "object", "required": list(PROPERTY_COLUMNS), "properties": properties},
+            "id": _STRING,
+            "geometry": {"oneOf": [_POINT, {"type": "null"}]},
+            "properties": _object(list(PROPERTY_COLUMNS), properties),
         },
-    }
-    collection_members = {
-        "licence": {"$ref": "#/components/schemas/Licences"},
-        "attribution": {"type": "string"},
-        "links": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}},
-    }
+        description="An initiative as `python -m ingest export` writes it: public fields only, never the contact.",
+    )
+
+
+def _schemas() -> dict[str, Any]:
+    collection = ["type", "features", "licence", "attribution", "links", "numberMatched", "numberReturned"]
+    labels = _object(["fr", "nl", "en"], {lang: _STRING for lang in ("fr", "nl", "en")})
+    oembed = {"version": {"const": "1.0"}, "type": {"enum": ["rich", "link"]}, "title": _STRING}
+    oembed |= {"provider_name": _STRING, "provider_url": _STRING, "html": _STRING, "width": _INTEGER}
+    problem = {"type": _STRING, "title": _STRING, "status": _INTEGER, "detail": _STRING}
+    invalid = _array(_object(["name", "reason"], {"name": _STRING, "reason": _STRING}))
     return {
-        "Link": link,
-        "Licences": licence,
-        "Initiative": initiative,
-        "InitiativeCollection": {
-            "type": "object",
-            "required": ["type", "features", "licence", "attribution", "links", "numberMatched", "numberReturned"],
-            "properties": {
+        "Link": _object(["href", "rel"], {"href": _STRING, "rel": _STRING, "type": _STRING}),
+        "Licences": _array(_object(["source", "licence"], {"source": _STRING, "licence": _STRING})),
+        "Initiative": _initiative(),
+        "InitiativeCollection": _object(
+            collection,
+            {
                 "type": {"const": "FeatureCollection"},
-                "features": {"type": "array", "items": {"$ref": "#/components/schemas/Initiative"}},
+                "features": _array(_ref("Initiative")),
                 "numberMatched": {"type": "integer", "minimum": 0},
                 "numberReturned": {"type": "integer", "minimum": 0},
-                **collection_members,
+                **_COLLECTION_MEMBERS,
             },
-        },
+        ),
         "InitiativeFeature": {
-            "allOf": [{"$ref": "#/components/schemas/Initiative"}],
+            "allOf": [_ref("Initiative")],
             "required": ["licence", "attribution", "links"],
-            "properties": collection_members,
+            "properties": _COLLECTION_MEMBERS,
         },
-        "CommuneCollection": {
-            "type": "object",
-            "description": "One polygon per commune with the columns of `python -m ingest stats`.",
-            "required": ["type", "features", "attribution"],
-            "properties": {
-                "type": {"const": "FeatureCollection"},
-                "attribution": {"type": "array", "items": {"type": "string"}},
-                "features": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["type", "geometry", "properties"],
-                        "properties": {
-                            "type": {"const": "Feature"},
-                            "geometry": {
-                                "type": "object",
-                                "properties": {"type": {"enum": ["Polygon", "MultiPolygon"]}},
-                            },
-                            "properties": {
-                                "type": "object",
-                                "required": ["nis_code", "name_fr", "name_nl", "initiatives"],
-                                "properties": {"nis_code": {"type": "string"}, "initiatives": {"type": "integer"}},
-                            },
-                        },
-                    },
-                },
+        "CommuneCollection": _object(
+            ["type", "features", "attribution"],
+            {"type": {"const": "FeatureCollection"}, "attribution": _array(_STRING), "features": _array(_COMMUNE)},
+            description="One polygon per commune with the columns of `python -m ingest stats`.",
+        ),
+        "Categories": _object(
+            ["categories"],
+            {
+                "categories": _array(
+                    _object(["key", "colour", "labels"], {"key": _STRING, "colour": _STRING, "labels": labels})
+                )
             },
+        ),
+        "OEmbed": _object(
+            ["version", "type", "title", "provider_name", "provider_url"], {**oembed, "height": _INTEGER}
+        ),
+        "Problem": _object(
+            ["type", "title", "status", "detail"],
+            {**problem, "invalid-params": invalid},
+            description="RFC 9457 problem details.",
+        ),
+    }
+
+
+def _operation(
+    operation_id: str,
+    summary: str,
+    responses: dict[str, Any],
+    parameters: list[dict[str, Any]] | None = None,
+    **extra: str,
+) -> dict[str, Any]:
+    """A path item with its one operation, GET."""
+    operation = {"summary": summary, "operationId": operation_id, **extra, "responses": responses}
+    return {"get": {**operation, "parameters": parameters} if parameters else operation}
+
+
+def _paths() -> dict[str, Any]:
+    page = [
+        {
+            "name": "limit",
+            "in": "query",
+            "description": f"Features per page (default {query.DEFAULT_LIMIT}).",
+            "schema": {"type": "integer", "minimum": 1, "maximum": query.MAX_LIMIT},
         },
-        "Categories": {
-            "type": "object",
-            "required": ["categories"],
-            "properties": {
-                "categories": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["key", "colour", "labels"],
-                        "properties": {
-                            "key": {"type": "string"},
-                            "colour": {"type": "string"},
-                            "labels": {
-                                "type": "object",
-                                "required": ["fr", "nl", "en"],
-                                "properties": {lang: {"type": "string"} for lang in ("fr", "nl", "en")},
-                            },
-                        },
-                    },
-                }
-            },
+        {
+            "name": "cursor",
+            "in": "query",
+            "description": "Where the page starts: take it from the `next` link of the previous page.",
+            "schema": _STRING,
         },
-        "OEmbed": {
-            "type": "object",
-            "required": ["version", "type", "title", "provider_name", "provider_url"],
-            "properties": {
-                "version": {"const": "1.0"},
-                "type": {"enum": ["rich", "link"]},
-                "title": {"type": "string"},
-                "provider_name": {"type": "string"},
-                "provider_url": {"type": "string"},
-                "html": {"type": "string"},
-                "width": {"type": "integer"},
-                "height": {"type": "integer"},
-            },
-        },
-        "Problem": {
-            "type": "object",
-            "description": "RFC 9457 problem details.",
-            "required": ["type", "title", "status", "detail"],
-            "properties": {
-                "type": {"type": "string"},
-                "title": {"type": "string"},
-                "status": {"type": "integer"},
-                "detail": {"type": "string"},
-                "invalid-params": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["name", "reason"],
-                        "properties": {"name": {"type": "string"}, "reason": {"type": "string"}},
-                    },
-                },
-            },
-        },
+    ]
+    link = {"Link": {"description": "rel=next, when there is a next page", "schema": _STRING}}
+    listed = _json("InitiativeCollection", GEOJSON)
+    oembed = [
+        {"name": "url", "in": "query", "required": True, "schema": {"type": "string", "minLength": 1}},
+        {"name": "maxwidth", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+        {"name": "maxheight", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+        {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json"]}},
+    ]
+    return {
+        "/api/v1/initiatives": _operation(
+            "listInitiatives",
+            "Published initiatives, filtered, one page at a time",
+            _responses({**listed, "headers": {**_CACHE_HEADERS, **link}}, "A FeatureCollection"),
+            [*_filter_parameters(), *page],
+            description="Ordered by name, then id. The next page is the `links` entry with rel `next` "
+            "(also in the Link header); the last page has none.",
+        ),
+        "/api/v1/initiatives/{id}": _operation(
+            "getInitiative",
+            "One published initiative",
+            _responses(_json("InitiativeFeature", GEOJSON), "A Feature", not_found=True),
+            [{"name": "id", "in": "path", "required": True, "schema": _STRING}],
+        ),
+        "/api/v1/communes": _operation(
+            "listCommunes",
+            "Per-commune statistics as polygons (the table of `python -m ingest stats`)",
+            _responses(_json("CommuneCollection", GEOJSON), "A FeatureCollection of communes"),
+            [_list_parameter("category", list(CATEGORIES), "Count only this category.")],
+        ),
+        "/api/v1/categories": _operation(
+            "listCategories",
+            "The category taxonomy with FR/NL/EN labels and map colours",
+            _responses(_json("Categories"), "The categories"),
+        ),
+        "/api/v1/oembed": _operation(
+            "oembed",
+            "oEmbed for map and initiative URLs of this site",
+            _responses(_json("OEmbed"), "The oEmbed answer", not_found=True),
+            oembed,
+        ),
+        "/api/v1/openapi.json": _operation(
+            "openapi",
+            "This document",
+            _responses({"content": {"application/json": {}}, "headers": _CACHE_HEADERS}, "OpenAPI 3.1"),
+        ),
     }
 
 
 def document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of every /api/v1 path."""
-    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    limit = {
-        "name": "limit",
-        "in": "query",
-        "description": f"Features per page (default {query.DEFAULT_LIMIT}).",
-        "schema": {"type": "integer", "minimum": 1, "maximum": query.MAX_LIMIT},
-    }
-    cursor = {
-        "name": "cursor",
-        "in": "query",
-        "description": "Where the page starts: take it from the `next` link of the previous page.",
-        "schema": {"type": "string"},
-    }
-    geojson = "application/geo+json"
+    problem = {"application/problem+json": {"schema": _ref("Problem")}}
+    too_many = {"Retry-After": {"description": "Seconds to wait", "schema": _STRING}}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -266,82 +281,14 @@ def document() -> dict[str, Any]:
             "license": {"name": "See the licence and attribution members of each answer"},
         },
         "servers": [{"url": "/"}],
-        "paths": {
-            "/api/v1/initiatives": {
-                "get": {
-                    "summary": "Published initiatives, filtered, one page at a time",
-                    "description": "Ordered by name, then id. The next page is the `links` entry with rel `next` "
-                    "(also in the Link header); the last page has none.",
-                    "operationId": "listInitiatives",
-                    "parameters": [*_filter_parameters(), limit, cursor],
-                    "responses": _responses(
-                        {
-                            **_json("InitiativeCollection", geojson),
-                            "headers": {
-                                **_CACHE_HEADERS,
-                                "Link": {
-                                    "description": "rel=next, when there is a next page",
-                                    "schema": {"type": "string"},
-                                },
-                            },
-                        },
-                        "A FeatureCollection",
-                    ),
-                }
-            },
-            "/api/v1/initiatives/{id}": {
-                "get": {
-                    "summary": "One published initiative",
-                    "operationId": "getInitiative",
-                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                    "responses": _responses(_json("InitiativeFeature", geojson), "A Feature", not_found=True),
-                }
-            },
-            "/api/v1/communes": {
-                "get": {
-                    "summary": "Per-commune statistics as polygons (the table of `python -m ingest stats`)",
-                    "operationId": "listCommunes",
-                    "parameters": [_list_parameter("category", list(CATEGORIES), "Count only this category.")],
-                    "responses": _responses(_json("CommuneCollection", geojson), "A FeatureCollection of communes"),
-                }
-            },
-            "/api/v1/categories": {
-                "get": {
-                    "summary": "The category taxonomy with FR/NL/EN labels and map colours",
-                    "operationId": "listCategories",
-                    "responses": _responses(_json("Categories"), "The categories"),
-                }
-            },
-            "/api/v1/oembed": {
-                "get": {
-                    "summary": "oEmbed for map and initiative URLs of this site",
-                    "operationId": "oembed",
-                    "parameters": [
-                        {"name": "url", "in": "query", "required": True, "schema": {"type": "string", "minLength": 1}},
-                        {"name": "maxwidth", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                        {"name": "maxheight", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                        {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json"]}},
-                    ],
-                    "responses": _responses(_json("OEmbed"), "The oEmbed answer", not_found=True),
-                }
-            },
-            "/api/v1/openapi.json": {
-                "get": {
-                    "summary": "This document",
-                    "operationId": "openapi",
-                    "responses": _responses(
-                        {"content": {"application/json": {}}, "headers": _CACHE_HEADERS}, "OpenAPI 3.1"
-                    ),
-                }
-            },
-        },
+        "paths": _paths(),
         "components": {
             "schemas": _schemas(),
             "responses": {
                 "Problem": {"description": "A problem (RFC 9457)", "content": problem},
                 "TooManyRequests": {
                     "description": "Rate limit reached (RFC 9457 problem)",
-                    "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "string"}}},
+                    "headers": too_many,
                     "content": problem,
                 },
             },
