@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,17 +17,12 @@ from geo.join import BoundaryJoin
 from ingest import search
 from ingest.store import open_store
 from tests.sample_initiatives import sample_records
-from tests.web_app import Answer, SampleApp, cli, get, sample_app
+from tests.web_app import Answer, SampleApp, app_fixture, cli, get, sample_app
 
 COMMUNE = "21015"  # Schaerbeek: the example
 
 
-@pytest.fixture(scope="module")
-def app(
-    built_settings: settings.Settings, boundary_join: BoundaryJoin, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[SampleApp]:
-    with sample_app(built_settings, boundary_join, tmp_path_factory.mktemp("api")) as running:
-        yield running
+app = app_fixture(60)
 
 
 def api(app: SampleApp, path: str, headers: dict[str, str] | None = None) -> Answer:

@@ -5,7 +5,6 @@ error and no answer outside its schema."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
@@ -16,18 +15,10 @@ from openapi_spec_validator import validate
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from core import settings as bim_settings
-from geo.join import BoundaryJoin
-from tests.web_app import SampleApp, get, sample_app
+from tests.web_app import SampleApp, app_fixture, get
 from web import openapi
 
-
-@pytest.fixture(scope="module")
-def app(
-    built_settings: bim_settings.Settings, boundary_join: BoundaryJoin, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[SampleApp]:
-    with sample_app(built_settings, boundary_join, tmp_path_factory.mktemp("openapi"), n=30) as running:
-        yield running
+app = app_fixture(30)
 
 
 @pytest.fixture(scope="module")

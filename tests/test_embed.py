@@ -6,24 +6,16 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import settings
-from geo.join import BoundaryJoin
 from tests.sample_initiatives import HOSTILE
-from tests.web_app import SampleApp, get, sample_app
+from tests.web_app import SampleApp, app_fixture, get
 
-
-@pytest.fixture(scope="module")
-def app(
-    built_settings: settings.Settings, boundary_join: BoundaryJoin, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[SampleApp]:
-    with sample_app(built_settings, boundary_join, tmp_path_factory.mktemp("embed"), n=40) as running:
-        yield running
+app = app_fixture(40)
 
 
 def test_the_embed_is_a_plain_cacheable_page_in_the_chosen_language(app: SampleApp) -> None:

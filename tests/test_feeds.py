@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import feedparser
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import settings
 from core.auth import hash_password
-from geo.join import BoundaryJoin
 from ingest import contribute
 from ingest.store import open_store
 from tests.sample_initiatives import HOSTILE
 from tests.test_contribute import PASSWORD, SECRET_EMAIL, submission
-from tests.web_app import SampleApp, get, sample_app
+from tests.web_app import SampleApp, app_fixture, get
 from ui import contribution
 from web import feeds, query
 
-
-@pytest.fixture(scope="module")
-def app(
-    built_settings: settings.Settings, boundary_join: BoundaryJoin, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[SampleApp]:
-    with sample_app(built_settings, boundary_join, tmp_path_factory.mktemp("feeds"), n=80) as running:
-        yield running
+app = app_fixture(80)
 
 
 def read(app: SampleApp, query: str = "") -> feedparser.FeedParserDict:

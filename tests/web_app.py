@@ -8,10 +8,12 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from core import settings
 from geo.join import BoundaryJoin
@@ -63,3 +65,16 @@ def cli(app: SampleApp, *args: str) -> None:
         check=True,
         capture_output=True,
     )
+
+
+def app_fixture(n: int) -> Callable[..., Iterator[SampleApp]]:
+    """A module-scoped `app` fixture: the app over `n` sample initiatives, for a test module."""
+
+    @pytest.fixture(scope="module")
+    def app(
+        built_settings: settings.Settings, boundary_join: BoundaryJoin, tmp_path_factory: pytest.TempPathFactory
+    ) -> Iterator[SampleApp]:
+        with sample_app(built_settings, boundary_join, tmp_path_factory.mktemp("app"), n=n) as running:
+            yield running
+
+    return app
