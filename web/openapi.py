@@ -218,7 +218,7 @@ def _paths() -> dict[str, Any]:
     ]
     link = {"Link": {"description": "rel=next, when there is a next page", "schema": _STRING}}
     listed = _json("InitiativeCollection", GEOJSON)
-    oembed = [
+    oembed: list[dict[str, Any]] = [
         {"name": "url", "in": "query", "required": True, "schema": {"type": "string", "minLength": 1}},
         {"name": "maxwidth", "in": "query", "schema": {"type": "integer", "minimum": 1}},
         {"name": "maxheight", "in": "query", "schema": {"type": "integer", "minimum": 1}},
