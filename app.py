@@ -2,6 +2,7 @@
 own server (st.App), with what the maps need beside the pages:
 - the popup texts of the clustered maps, at a URL named by their content (ui/routes.py);
 - the map's code fetched with the page (ui/preload.py);
+- the read-only GeoJSON API, the Atom feeds, the embeddable map and the initiative pages (web/);
 - the caches filled when the server starts: the first visitor after a restart would otherwise
   wait for the map of every initiative and the statistics to be built (several seconds at 10,000
   initiatives).
@@ -22,6 +23,8 @@ from core import settings
 from core.errors import BimError
 from ui.preload import PreloadMapCode
 from ui.routes import ROUTES
+from web import urls
+from web.routes import routes as web_routes
 
 LOG = get_logger(__name__)
 
@@ -48,7 +51,7 @@ async def lifespan(_app: st.App) -> AsyncIterator[None]:
 
 app = st.App(
     "navigation.py",
-    routes=ROUTES,
-    middleware=[Middleware(PreloadMapCode)],
+    routes=[*ROUTES, *web_routes(settings.load())],
+    middleware=[Middleware(PreloadMapCode, skip_prefixes=urls.PREFIXES)],
     lifespan=lifespan,
 )

@@ -6,6 +6,7 @@ import streamlit as st
 
 from i18n import number, t
 from ui import components, data, maps, page
+from web import embed, urls
 
 ctx = page.start("map.title")
 lang = ctx.lang
@@ -44,3 +45,10 @@ components.initiative_list(shown, lang)
 
 st.subheader(t("download.title_filtered", lang))
 components.initiatives_downloads(shown, lang, key="download")
+
+# Beyond the app: this view on another site (web/embed.py) and in a feed reader (web/feeds.py).
+origin = urls.origin_of(st.context.url)
+st.subheader(t("embed.title", lang))
+st.caption(t("embed.help", lang))
+st.code(embed.snippet(origin, categories, nis_codes, text, lang), language="html")
+st.markdown(f"[{t('feed.link', lang)}]({urls.feed_url(origin, categories, nis_codes, text, lang)})")

@@ -11,7 +11,9 @@ initiatives, starts the real app (tiles off) and prints:
   and returning visits (browser cache warm), median of 7 each. The page title's time is
   Streamlit's own start, the floor under any map; what the map page adds is the time from the
   title to the first cluster. Baseline, same run: a Streamlit page holding only a title, served
-  the same way, first visits (the machine's floor for any Streamlit page);
+  the same way, first visits (the machine's floor for any Streamlit page); and the embeddable
+  map (/embed, no Streamlit session), first visits alternated with the map page's, with the
+  ratio (target: at most half) and the requests it sent outside the app's origin;
 - the map payload: the largest websocket message of the page load (the map element), plus the
   popup texts the map fetches after its first clusters (gzip-compressed, as sent), and all
   websocket bytes received;
@@ -104,6 +106,22 @@ def baseline_title(context: BrowserContext, url: str) -> float:
         page.close()
 
 
+def embed_cluster(context: BrowserContext, url: str) -> tuple[float, int]:
+    """Seconds from navigation start until /embed's first cluster is painted (new tab), and how
+    many requests left the app's origin."""
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((url, "data:", "blob:")) else outside.append(r.url))
+    try:
+        page.add_init_script(MARKS)
+        page.goto(f"{url}/embed?lang=en")
+        page.locator(".bim-cluster").first.wait_for(state="visible", timeout=60_000)
+        page.wait_for_timeout(100)  # the two animation frames of the paint mark
+        return page.evaluate("(window.bimMarks.cluster - performance.timeOrigin) / 1000"), len(outside)
+    finally:
+        page.close()
+
+
 def visit(page: Page, url: str) -> Visit:
     """One visit of the map page, until the first cluster is visible."""
     frames: list[int] = []
@@ -192,12 +210,15 @@ def main() -> None:
             viewport = {"width": 1400, "height": 1000}
             fresh_server = visit_once(browser.new_context(viewport=viewport), url)
             baseline_title(browser.new_context(viewport=viewport), baseline_url)  # the server's first run
-            first_visits, baselines = [], []
-            for _ in range(VISITS):  # alternated, so both see the same machine load
+            first_visits, baselines, embeds = [], [], []
+            for _ in range(VISITS):  # alternated, so all see the same machine load
                 first_visits.append(visit_once(browser.new_context(viewport=viewport), url))
                 baselines.append(baseline_title(browser.new_context(viewport=viewport), baseline_url))
+                embeds.append(embed_cluster(browser.new_context(viewport=viewport), url))
             first = median_visit(first_visits)
             baseline = statistics.median(baselines)
+            embed = statistics.median(seconds for seconds, _ in embeds)
+            embed_outside = sum(outside for _, outside in embeds)
             returning_browser = browser.new_context(viewport=viewport)
             returning = median_visit([visit_once(returning_browser, url) for _ in range(1 + VISITS)][1:])
             page = returning_browser.new_page()
@@ -223,6 +244,12 @@ def main() -> None:
         f"  baseline, same run: a Streamlit page with only a title, first visit: {baseline:.2f} s;"
         f" the map page's first cluster takes {first.cluster_s / baseline:.2f}x that"
         f" (+{first.cluster_s - baseline:.2f} s)"
+    )
+    verdict = "OK" if embed <= first.cluster_s / 2 else "MISSED"
+    print(
+        f"  /embed (the map alone, no Streamlit session), first visit, same run: {embed:.2f} s ="
+        f" {embed / first.cluster_s:.2f}x the map page's {first.cluster_s:.2f} s — target <= 0.5x: {verdict};"
+        f" requests outside the origin: {embed_outside}"
     )
     print(f"  very first visit to a fresh server (caches warming meanwhile): {fresh_server.cluster_s:.2f} s")
     largest, total = returning.largest_message, returning.websocket_bytes

@@ -80,3 +80,12 @@ class ConflictError(StoreError):
             f"initiative {record_id}: this change is based on version {based_on}, but version {current} "
             "was saved in the meantime: reload it and make the change again"
         )
+
+
+class ParameterError(BimError):
+    """A request parameter (API, feed, embed URL) is malformed or unknown: `name` says which, `reason` why."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+        super().__init__(f"parameter {name!r}: {reason}")

@@ -64,6 +64,8 @@ class Settings:
         """Whether mail can be sent: an SMTP host and a sender are set."""
         return bool(self.smtp_host and self.smtp_sender)
 
+    api_requests_per_minute: int = 300
+
     @property
     def boroughs_dir(self) -> Path:
         """Where the built reference boundaries live (git-ignored files beside the manifest)."""
@@ -129,4 +131,5 @@ def load() -> Settings:
         smtp_timeout_s=float(_env("BIM_SMTP_TIMEOUT_S", "30")),
         messages_per_hour=int(_env("BIM_MESSAGES_PER_HOUR", "5")),
         reports_per_hour=int(_env("BIM_REPORTS_PER_HOUR", "10")),
+        api_requests_per_minute=int(_env("BIM_API_REQUESTS_PER_MINUTE", "300")),
     )

@@ -1,4 +1,4 @@
-"""The folder layout is the architecture: imports run one way, core -> geo -> ingest -> i18n -> ui -> pages."""
+"""The folder layout is the architecture: imports run one way, core -> geo -> ingest -> i18n -> ui -> web -> pages."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("ingest",),
     ("i18n",),
     ("ui",),
+    ("web",),
     ("app_pages", "navigation", "app"),
 )
 RANK = {package: rank for rank, packages in enumerate(LAYERS) for package in packages}

@@ -19,15 +19,11 @@ import pandas as pd
 import streamlit as st
 
 from core import settings
-from core.taxonomy import CATEGORIES
-from core.text import fold, fold_series
 from geo import coverage, display, network, reference, walking
 from i18n import LANGUAGES, commune_codes, commune_names
-from ingest import export
+from ingest import export, search
 from ingest.store import Store, open_store
 from ui import maps
-
-SEARCH_COLUMNS = ("name", "name_fr", "name_nl", "name_en", "description", "street", "locality", "postcode")
 
 
 @dataclass(frozen=True)
@@ -83,11 +79,8 @@ def published(snap: Snapshot) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _search_text(snap: Snapshot) -> pd.Series:
-    """Per record, the folded text a search looks in: names, description, address, category labels."""
-    records = published(snap)
-    labels = {key: " ".join((c.fr, c.nl, c.en)) for key, c in CATEGORIES.items()}
-    text = records.reindex(columns=list(SEARCH_COLUMNS)).astype("string").fillna("").agg(" ".join, axis=1)
-    return fold_series(text + " " + records["category"].map(labels).fillna(""))
+    """Per record, the folded text a search looks in (ingest.search)."""
+    return search.search_text(published(snap))
 
 
 def filtered(snap: Snapshot, categories: list[str], nis_codes: list[str], text: str) -> tuple[pd.DataFrame, int]:
@@ -98,11 +91,8 @@ def filtered(snap: Snapshot, categories: list[str], nis_codes: list[str], text: 
         keep &= records["category"].isin(categories)
     if nis_codes:
         keep &= records["nis_code"].isin(nis_codes)
-    words = fold(text).split()
-    if words:
-        haystack = _search_text(snap)
-        for word in words:
-            keep &= haystack.str.contains(word, regex=False)
+    if text.strip():
+        keep &= search.matching(_search_text(snap), text)
     return records[keep], len(records)
 
 

@@ -44,14 +44,16 @@ def link_header(chunks: list[str]) -> bytes:
 
 
 class PreloadMapCode:
-    """ASGI middleware: adds the `Link` header to every HTML response (Streamlit's index.html)."""
+    """ASGI middleware: adds the `Link` header to every HTML response (Streamlit's index.html), except
+    under `skip_prefixes` (pages served without Streamlit, which would fetch its code for nothing)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, skip_prefixes: tuple[str, ...] = ()) -> None:
         self.app = app
         self.link = link_header(frame_code())
+        self.skip_prefixes = skip_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith(self.skip_prefixes):
             await self.app(scope, receive, send)
             return
 
