@@ -53,8 +53,8 @@ def _b64(raw: bytes) -> str:
 class Lockout:
     """Refuses logins for `lock_s` seconds after `max_failures` failures within `window_s`.
 
-    One instance is shared by every session of the app process, so opening a new browser
-    session does not reset the count.
+    The app keeps this state in the store (ingest.store.accounts, in wall-clock seconds), so every
+    session and every app process behind a proxy counts the same failures.
     """
 
     max_failures: int = 5

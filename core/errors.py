@@ -67,3 +67,7 @@ class SubmissionError(BimError):
 
 class CatalogError(BimError):
     """A compiled translation catalog (.mo) is missing or older than its .po: `make messages` rebuilds it."""
+
+
+class AccessError(BimError):
+    """A moderator account may not see or change this initiative (an editor outside their commune)."""

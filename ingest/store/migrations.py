@@ -47,7 +47,13 @@ def _v3_revision(conn: Connection, tables: Tables, backend: Backend) -> None:
     conn.execute(sa.insert(tables.revision), {"id": 1, "revision": 0})
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_create_tables, _v2_image_and_story, _v3_revision)
+def _v4_accounts(conn: Connection, tables: Tables, backend: Backend) -> None:
+    """Version 4: moderator accounts and the login lockout every app process shares."""
+    tables.accounts.create(conn)
+    tables.login_failures.create(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_create_tables, _v2_image_and_story, _v3_revision, _v4_accounts)
 CURRENT_VERSION = len(MIGRATIONS)
 
 
