@@ -17,7 +17,7 @@ from core.record import STATUSES
 from geo import coverage, reference, walking
 from geo.geocode import build_index, geocode_one
 from ingest import accounts, export, pipeline
-from ingest.store import open_store
+from ingest.store import backup, open_store
 
 
 def _reference(args: argparse.Namespace) -> None:
@@ -156,6 +156,18 @@ def _moderators(args: argparse.Namespace) -> None:
             print(f"Account {args.name} {args.action}d.")
 
 
+def _backup(args: argparse.Namespace) -> None:
+    with open_store(settings.load()) as store:
+        counts = backup.backup(store, Path(args.out))
+    print(f"Backup of {store.url} written to {args.out}: " + ", ".join(f"{n} {t}" for t, n in counts.items()) + ".")
+
+
+def _restore(args: argparse.Namespace) -> None:
+    with open_store(settings.load()) as store:
+        counts = backup.restore(store, Path(args.file), force=args.force)
+    print(f"{args.file} restored into {store.url}: " + ", ".join(f"{n} {t}" for t, n in counts.items()) + ".")
+
+
 def parser() -> argparse.ArgumentParser:
     """The CLI's argument parser, one sub-command per task."""
     main = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
@@ -225,6 +237,14 @@ def parser() -> argparse.ArgumentParser:
     for action, what in (("disable", "refuse its logins"), ("enable", "allow its logins again"), ("remove", "delete")):
         actions.add_parser(action, help=f"{what} an account").add_argument("name")
     mod.set_defaults(run=_moderators)
+
+    bak = commands.add_parser("backup", help="write every table of the store to one portable archive")
+    bak.add_argument("--out", required=True, help="the archive to write (a .zip)")
+    bak.set_defaults(run=_backup)
+    res = commands.add_parser("restore", help="replace the store's content by a backup archive, in one transaction")
+    res.add_argument("file", help="an archive written by `backup` (from either backend)")
+    res.add_argument("--force", action="store_true", help="replace a store that is not empty")
+    res.set_defaults(run=_restore)
     return main
 
 

@@ -14,7 +14,8 @@ One concern per module:
   write lock, bulk writes: executemany, COPY). Only `postgis.py` imports geoalchemy2, and only a
   PostgreSQL URL imports it.
 - `store.py`: the `Store` over one backend, and `open_store(settings)`; `accounts.py`: its moderator
-  accounts and the login lockout (a mixin, so the Store stays one class in modules of one concern).
+  accounts and the login lockout (a mixin, so the Store stays one class in modules of one concern);
+  `backup.py`: a portable archive of every declared table, and its one-transaction restore.
 
 Adding a table (say `pictures`):
 
