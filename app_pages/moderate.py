@@ -10,12 +10,15 @@ from i18n import t
 from ui import data, moderation, page
 
 ctx = page.start("moderate.title")
-moderator = moderation.login(ctx, moderation.password_hash(ctx))
 store = data.store(ctx.config.database_url)
+moderator = moderation.login(ctx, store, moderation.password_hash(ctx, store))
 moderation.account_bar(ctx, moderator)
 
-queue_tab, upload_tab = st.tabs([t("moderate.queue_tab", ctx.lang), t("moderate.upload_tab", ctx.lang)])
-with upload_tab:  # first, so that the queue below already holds the rows an import adds
-    moderation.upload(ctx)
-with queue_tab:
+if moderator.commune is None:  # imports may touch any commune: region moderators only
+    queue_tab, upload_tab = st.tabs([t("moderate.queue_tab", ctx.lang), t("moderate.upload_tab", ctx.lang)])
+    with upload_tab:  # first, so that the queue below already holds the rows an import adds
+        moderation.upload(ctx)
+    with queue_tab:
+        moderation.review(ctx, store, moderator)
+else:
     moderation.review(ctx, store, moderator)

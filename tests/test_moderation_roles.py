@@ -1,4 +1,4 @@
-"""Roles at function level: an editor of one commune neither sees nor changes another commune's
+"""Roles at function level and on the page: an editor of one commune neither sees nor changes another commune's
 records (queue, record, audit trail, status, duplicate, edit, move), a region moderator moderates all,
 and the audit log names the account."""
 
@@ -9,10 +9,14 @@ from collections.abc import Callable
 import pytest
 
 from core import settings
+from core.auth import hash_password
 from core.errors import AccessError
-from ingest import moderation
+from ingest import accounts, moderation
 from ingest.accounts import Account
 from ingest.store import Store, open_store
+from tests.test_contribute import PASSWORD, app_page
+
+__all__ = ["app_page"]  # the fixture, shared with tests/test_contribute.py
 
 IXELLES, CITY = "21009", "21004"
 EDITOR = Account("ixelles.town", IXELLES)
@@ -87,3 +91,31 @@ def test_the_audit_log_names_the_account_that_acted(two_communes, store_settings
     ]
     assert moderation.audit_trail(store, REGION, city)[-1]["actor"] == "region.mod"
     assert store.get(city)["status_reason"] == f"duplicate of {ixelles}"
+
+
+def _log_in(page, name: str, password: str):
+    page.text_input[0].input(name)
+    page.text_input[1].input(password)
+    return page.button[0].click().run()
+
+
+def test_the_page_logs_an_editor_in_with_their_own_password_to_their_commune_only(app_page, monkeypatch) -> None:
+    config, open_page = app_page
+    monkeypatch.setenv("BIM_MODERATOR_PASSWORD_HASH", hash_password(PASSWORD))  # ignored: accounts exist
+    with open_store(config) as store:
+        _pending(store, "Potager d'Ixelles", IXELLES, IXELLES_POINT)
+        _pending(store, "Potager de la Grand-Place", CITY, GRAND_PLACE)
+        accounts.add(store, "ixelles.town", PASSWORD + " ixl", commune=IXELLES)
+    page = open_page("app_pages/moderate.py")
+    assert not page.warning  # no "no password" warning: an account exists
+    assert "Wrong password." in _log_in(page, "ixelles.town", PASSWORD).error[0].value  # the single hash is not it
+    page = _log_in(page, "ixelles.town", PASSWORD + " ixl")
+    assert page.caption[0].value == r"Logged in: ixelles\.town \(Ixelles\)"  # Markdown-escaped
+    assert list(page.dataframe[0].value["name"]) == ["Potager d'Ixelles"]
+    assert "Grand-Place" not in " ".join(str(o.value) for o in page.selectbox)
+    assert not page.tabs  # no upload: an import may touch any commune
+    page.button(key="moderate_approve").click().run()
+    with open_store(config) as store:
+        published = store.read(status="published")
+        assert list(published["name"]) == ["Potager d'Ixelles"]
+        assert store.audit_trail(published["id"].iloc[0])[-1]["actor"] == "ixelles.town"
