@@ -13,6 +13,7 @@ from core import settings
 from core.errors import RecordNotFoundError, StoreError
 from core.record import RECORD_COLUMNS
 from ingest.store import Store, open_store, stable_id
+from ingest.store.migrations import CURRENT_VERSION
 
 
 def make_records(n: int, source: str = "test", start: int = 0) -> pd.DataFrame:
@@ -151,7 +152,7 @@ def test_submission_is_stored_once(store: Store) -> None:
 def test_schema_version_is_recorded_and_reopening_keeps_data(store: Store, database_url: str) -> None:
     store.upsert(make_records(2))
     reopened = open_store(dataclasses.replace(settings.load(), database_url=database_url))
-    assert reopened.version() == store.version() == 3
+    assert reopened.version() == store.version() == CURRENT_VERSION
     assert reopened.count() == 2
     reopened.close()
 
