@@ -7,7 +7,7 @@ BIM_SOURCE_DIR ?= $(if $(wildcard ../shared/data),$(abspath ../shared/data),)
 export BIM_SOURCE_DIR
 PORT ?= 8501
 
-.PHONY: setup messages system-deps assets reference run test lint bench clean
+.PHONY: setup messages system-deps assets reference run cluster test lint bench clean
 
 setup: $(VENV)/.installed messages
 
@@ -24,10 +24,12 @@ messages: $(CATALOGS)
 i18n/locales/%/LC_MESSAGES/messages.mo: i18n/locales/%/LC_MESSAGES/messages.po | $(VENV)/.installed
 	$(VENV)/bin/pybabel compile --statistics -l $* -i $< -o $@
 
-# The tests drive a real browser and a real PostGIS server: Debian's chromium and PostgreSQL 15 + PostGIS.
-SYSTEM_PACKAGES := chromium postgresql-15 postgresql-15-postgis-3
+# The tests drive a real browser and a real PostGIS server: Debian's chromium and PostgreSQL 15 + PostGIS;
+# `make cluster` and its test put Debian's nginx in front of the replicas.
+SYSTEM_PACKAGES := chromium postgresql-15 postgresql-15-postgis-3 nginx
 system-deps:
-	@if command -v chromium >/dev/null && test -f /usr/share/postgresql/15/extension/postgis.control; then :; else \
+	@if command -v chromium >/dev/null && test -f /usr/share/postgresql/15/extension/postgis.control \
+		&& test -x /usr/sbin/nginx; then :; else \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSTEM_PACKAGES); \
 	fi
@@ -66,6 +68,13 @@ data/demo-import.stamp: $(DEMO_FILE) data/boroughs/build.json
 run: setup assets data/boroughs/build.json $(DEMO_STAMP)
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
+
+# REPLICAS app processes on one PostGIS store (BIM_DATABASE_URL=postgresql+psycopg://...) behind nginx on
+# LISTEN, with a shared cookie secret and sticky sessions (deploy/cluster.py; README: "Running replicas").
+REPLICAS ?= 2
+LISTEN ?= 127.0.0.1:8080
+cluster: setup system-deps assets data/boroughs/build.json
+	$(PY) deploy/cluster.py --replicas $(REPLICAS) --listen $(LISTEN)
 
 test: setup system-deps assets data/boroughs/build.json
 	$(PY) -m pytest

@@ -11,23 +11,26 @@ from i18n import t
 from ui import data, moderation, moderation_owners, page
 
 ctx = page.start("moderate.title")
-moderator = moderation.login(ctx, moderation.password_hash(ctx))
 store = data.store(ctx.config.database_url)
+moderator = moderation.login(ctx, store, moderation.password_hash(ctx, store))
 moderation.account_bar(ctx, moderator)
 
-names = ("queue", "upload", "edits", "events", "reports", "claims", "history")
-queue_tab, upload_tab, *owner_tabs = st.tabs([t(f"moderate.{name}_tab", ctx.lang) for name in names])
-with upload_tab:  # first, so that the queue below already holds the rows an import adds
-    moderation.upload(ctx)
-with queue_tab:
+if moderator.commune is None:  # imports and owners' changes may touch any commune: region moderators only
+    names = ("queue", "upload", "edits", "events", "reports", "claims", "history")
+    queue_tab, upload_tab, *owner_tabs = st.tabs([t(f"moderate.{name}_tab", ctx.lang) for name in names])
+    with upload_tab:  # first, so that the queue below already holds the rows an import adds
+        moderation.upload(ctx)
+    with queue_tab:
+        moderation.review(ctx, store, moderator)
+    owner_parts = (
+        moderation_owners.pending_edits,
+        moderation_owners.pending_events,
+        moderation_owners.open_reports,
+        moderation_owners.manual_claims,
+        moderation_owners.record_history,
+    )
+    for tab, part in zip(owner_tabs, owner_parts, strict=True):
+        with tab:
+            part(ctx, store, moderator.name)
+else:
     moderation.review(ctx, store, moderator)
-owner_parts = (
-    moderation_owners.pending_edits,
-    moderation_owners.pending_events,
-    moderation_owners.open_reports,
-    moderation_owners.manual_claims,
-    moderation_owners.record_history,
-)
-for tab, part in zip(owner_tabs, owner_parts, strict=True):
-    with tab:
-        part(ctx, store, moderator)

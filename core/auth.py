@@ -1,7 +1,7 @@
-"""Moderator authentication: a scrypt password hash from configuration, constant-time checks, lockout.
+"""Moderator authentication: scrypt password hashes, constant-time checks, the lockout's rule.
 
-There is no default password: without a configured hash the moderation page stays closed and
-says how to set one (`python -m ingest hash-password`).
+There is no default password: without an account (ingest.accounts) or a configured hash the
+moderation page stays closed and says how to make one (`python -m ingest moderators add NAME`).
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ def _b64(raw: bytes) -> str:
 class Lockout:
     """Refuses logins for `lock_s` seconds after `max_failures` failures within `window_s`.
 
-    One instance is shared by every session of the app process, so opening a new browser
-    session does not reset the count.
+    The app keeps this state in the store (ingest.store.accounts, in wall-clock seconds), so every
+    session and every app process behind a proxy counts the same failures.
     """
 
     max_failures: int = 5
@@ -73,22 +73,3 @@ class Lockout:
         if len(self.failures) >= self.max_failures:
             self.locked_until = now + self.lock_s
             self.failures.clear()
-
-    def record_success(self) -> None:
-        self.failures.clear()
-
-
-def check_login(password: str, stored_hash: str, lockout: Lockout) -> bool:
-    """Verify a login attempt under the lockout; raises ConfigurationError without a hash."""
-    if not stored_hash:
-        raise ConfigurationError(
-            "no moderator password is configured: run `python -m ingest hash-password` and set "
-            "BIM_MODERATOR_PASSWORD_HASH (or `moderator_password_hash` in .streamlit/secrets.toml)"
-        )
-    if lockout.seconds_left() > 0:
-        return False
-    if verify_password(password, stored_hash):
-        lockout.record_success()
-        return True
-    lockout.record_failure()
-    return False

@@ -89,3 +89,7 @@ class ParameterError(BimError):
         self.name = name
         self.reason = reason
         super().__init__(f"parameter {name!r}: {reason}")
+
+
+class AccessError(BimError):
+    """A moderator account may not see or change this initiative (an editor outside their commune)."""

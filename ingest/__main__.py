@@ -16,8 +16,8 @@ from core.errors import BimError, ConfigurationError
 from core.record import STATUSES
 from geo import coverage, reference, walking
 from geo.geocode import build_index, geocode_one
-from ingest import agenda, export, mail, pipeline
-from ingest.store import open_store
+from ingest import accounts, agenda, export, mail, pipeline
+from ingest.store import backup, open_store
 
 
 def _reference(args: argparse.Namespace) -> None:
@@ -147,15 +147,48 @@ def _mail_send(_args: argparse.Namespace) -> None:
         print(f"{done.sent} sent, {done.failed} kept for a retry, {mail.waiting(store)} waiting.")
 
 
-def _hash_password(_args: argparse.Namespace) -> None:
-    """Read the password twice from the terminal (or once from stdin when piped) and print its hash."""
+def _read_password(outcome: str) -> str:
+    """The password, twice from the terminal (or once from stdin when piped)."""
     if sys.stdin.isatty():
         password = getpass.getpass("Moderator password: ")
         if getpass.getpass("Same password again: ") != password:
-            raise ConfigurationError("the two passwords differ: nothing was printed")
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
-    print(hash_password(password))
+            raise ConfigurationError(f"the two passwords differ: {outcome}")
+        return password
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _hash_password(_args: argparse.Namespace) -> None:
+    print(hash_password(_read_password("nothing was printed")))
+
+
+def _moderators(args: argparse.Namespace) -> None:
+    with open_store(settings.load()) as store:
+        if args.action == "add":
+            account = accounts.add(store, args.name, _read_password("no account was made"), args.commune)
+            role = "region moderator" if account.commune is None else f"editor of commune {account.commune}"
+            print(f"Account {account.name} created: {role}.")
+        elif args.action == "list":
+            for row in store.accounts():
+                role = "region" if row.commune is None else f"commune {row.commune}"
+                print(f"{row.name}\t{role}\t{'disabled' if row.disabled else 'enabled'}\tsince {row.created_at}")
+        elif args.action == "remove":
+            store.remove_account(args.name)
+            print(f"Account {args.name} removed (the audit log keeps its name).")
+        else:
+            store.set_account_disabled(args.name, args.action == "disable")
+            print(f"Account {args.name} {args.action}d.")
+
+
+def _backup(args: argparse.Namespace) -> None:
+    with open_store(settings.load()) as store:
+        counts = backup.backup(store, Path(args.out))
+    print(f"Backup of {store.url} written to {args.out}: " + ", ".join(f"{n} {t}" for t, n in counts.items()) + ".")
+
+
+def _restore(args: argparse.Namespace) -> None:
+    with open_store(settings.load()) as store:
+        counts = backup.restore(store, Path(args.file), force=args.force)
+    print(f"{args.file} restored into {store.url}: " + ", ".join(f"{n} {t}" for t, n in counts.items()) + ".")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -234,6 +267,24 @@ def parser() -> argparse.ArgumentParser:
         help="print the hash of a moderator password, for BIM_MODERATOR_PASSWORD_HASH or Streamlit secrets",
     )
     pwd.set_defaults(run=_hash_password)
+
+    mod = commands.add_parser("moderators", help="moderator accounts: region moderators and commune editors")
+    actions = mod.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="create an account; its password is read twice (or once from stdin)")
+    add.add_argument("name", help="the login name, also the name in the audit log")
+    add.add_argument("--commune", metavar="NIS", help="an editor of this commune only (default: the whole region)")
+    actions.add_parser("list", help="every account, its role and state")
+    for action, what in (("disable", "refuse its logins"), ("enable", "allow its logins again"), ("remove", "delete")):
+        actions.add_parser(action, help=f"{what} an account").add_argument("name")
+    mod.set_defaults(run=_moderators)
+
+    bak = commands.add_parser("backup", help="write every table of the store to one portable archive")
+    bak.add_argument("--out", required=True, help="the archive to write (a .zip)")
+    bak.set_defaults(run=_backup)
+    res = commands.add_parser("restore", help="replace the store's content by a backup archive, in one transaction")
+    res.add_argument("file", help="an archive written by `backup` (from either backend)")
+    res.add_argument("--force", action="store_true", help="replace a store that is not empty")
+    res.set_defaults(run=_restore)
     return main
 
 

@@ -185,10 +185,11 @@ def _plain(value: object, column: str) -> object:
     return str(value) if column in JOIN_CODES else value
 
 
-def review_queue(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The pending initiatives (public fields) and their likely duplicates among the other
-    published and pending ones (`geo.duplicates.PAIR_COLUMNS`, with the existing record's name)."""
-    pending = store.read(status="pending")
+def review_queue(store: Store, nis_codes: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The pending initiatives (public fields; of `nis_codes` only, when given) and their likely
+    duplicates among the published and those pending ones (`geo.duplicates.PAIR_COLUMNS`, with the
+    existing record's name)."""
+    pending = store.read(status="pending", nis_codes=nis_codes)
     published = store.read(status="published")
     pairs = likely_duplicates(pending, pd.concat([published, pending], ignore_index=True))
     names = pd.concat([published, pending]).drop_duplicates("id").set_index("id")["name"]

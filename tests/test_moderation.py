@@ -13,12 +13,14 @@ from core import settings
 from core.auth import hash_password
 from i18n import t
 from ingest import contribute
+from ingest.accounts import Account
 from ingest.store import open_store
 from tests.sample_initiatives import app_environment
 from tests.test_contribute import PASSWORD, submission
-from ui import contribution, moderation
+from ui import moderation
 
 PASSWORD_HASH = hash_password(PASSWORD)
+DORA = Account("dora")
 IXELLES = (4.3720, 50.8330)  # lon, lat
 
 
@@ -29,11 +31,10 @@ def config(built_settings: settings.Settings, tmp_path: Path, monkeypatch: pytes
     for name, value in app_environment(config).items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("BIM_MODERATOR_PASSWORD_HASH", PASSWORD_HASH)
-    contribution.lockout.clear()
     return config
 
 
-def run(script: Callable[..., None], *args: object, moderator: str | None = None) -> AppTest:
+def run(script: Callable[..., None], *args: object, moderator: Account | None = None) -> AppTest:
     """`script(*args)` as an app in English (as navigation.py leaves the language), logged in as `moderator`."""
     app = AppTest.from_function(script, args=args, default_timeout=60)
     app.session_state["lang"] = "en"
@@ -64,10 +65,11 @@ def flash(app: AppTest) -> str | None:
 def _login() -> None:
     import streamlit as st
 
-    from ui import moderation, page
+    from ui import data, moderation, page
 
     ctx = page.context()
-    st.text(f"moderator: {moderation.login(ctx, moderation.password_hash(ctx))}")
+    store = data.store(ctx.config.database_url)
+    st.text(f"moderator: {moderation.login(ctx, store, moderation.password_hash(ctx, store)).name}")
 
 
 def test_without_a_password_hash_the_page_says_how_to_set_one_and_stops(config, monkeypatch) -> None:
@@ -103,19 +105,20 @@ def test_a_login_without_a_name_is_called_moderator(config) -> None:
     app = run(_login)
     app.text_input[1].input(PASSWORD)
     app.button[0].click().run()
-    assert app.session_state[moderation.MODERATOR_KEY] == "moderator"
+    assert app.session_state[moderation.MODERATOR_KEY] == Account("moderator")
 
 
 def _account_bar() -> None:
+    from ingest.accounts import Account
     from ui import moderation, page
 
-    moderation.account_bar(page.context(), "dora")
+    moderation.account_bar(page.context(), Account("dora"))
 
 
 def test_the_account_bar_shows_who_and_the_last_action_once_then_logs_out(config) -> None:
     app = AppTest.from_function(_account_bar, default_timeout=60)
     app.session_state["lang"] = "en"
-    app.session_state[moderation.MODERATOR_KEY] = "dora"
+    app.session_state[moderation.MODERATOR_KEY] = DORA
     app.session_state[moderation.REPORT_KEY] = "a report"
     app.session_state[moderation.FLASH_KEY] = "Approved: Potager"
     app.run()
@@ -129,17 +132,18 @@ def test_the_account_bar_shows_who_and_the_last_action_once_then_logs_out(config
 def _queue() -> None:
     import streamlit as st
 
+    from ingest.accounts import Account
     from ui import data, moderation, page
 
     ctx = page.context()
-    chosen = moderation.queue(ctx, data.store(ctx.config.database_url))
+    chosen = moderation.queue(ctx, data.store(ctx.config.database_url), Account("dora"))
     if chosen is not None:
         record, similar = chosen
         st.text(f"{record['name']} · {len(similar)} similar")
 
 
 def test_an_empty_queue_says_so_and_chooses_nothing(config) -> None:
-    app = run(_queue, moderator="dora")
+    app = run(_queue, moderator=DORA)
     assert [i.value for i in app.info] == [t("moderate.queue_empty", "en")]
     assert not app.text and not app.selectbox
 
@@ -149,7 +153,7 @@ def test_the_queue_lists_the_pending_records_and_returns_the_chosen_one_with_its
     with open_store(config) as store:
         store.set_status(first, "published", "", "dora")
     third = submitted(config, "Potager Grand-Place")[0]  # like the published one, at the same place
-    app = run(_queue, moderator="dora")
+    app = run(_queue, moderator=DORA)
     table = app.dataframe[0].value
     assert sorted(table["name"]) == ["Atelier vélo", "Potager Grand-Place"]
     assert dict(zip(table["name"], table["duplicates"], strict=True))["Potager Grand-Place"] >= 1
@@ -174,7 +178,7 @@ def test_record_facts_escape_every_text_and_link_only_http(config) -> None:
         store.update_fields(
             record_id, {"name": '<script>alert("x")</script>', "image_url": "javascript:alert(1)"}, "dora"
         )
-    app = run(_record_facts, record_id, moderator="dora")
+    app = run(_record_facts, record_id, moderator=DORA)
     html = app.html[0].value
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html and "<script>" not in html
     assert 'href="https://potager.example.org"' in html and "javascript:" not in html
@@ -203,6 +207,7 @@ def _actions(record_id: str) -> None:
     import streamlit as st
 
     from ingest import contribute
+    from ingest.accounts import Account
     from ui import data, moderation, page
 
     ctx = page.context()
@@ -210,14 +215,14 @@ def _actions(record_id: str) -> None:
     record = store.get(record_id)
     _, pairs = contribute.review_queue(store)
     left, middle, right = st.columns(3)
-    moderation.approve(ctx, left, store, record, "dora")
-    moderation.reject(ctx, middle, store, record, "dora")
-    moderation.mark_duplicate(ctx, right, store, record, pairs[pairs["candidate_id"] == record_id], "dora")
+    moderation.approve(ctx, left, store, record, Account("dora"))
+    moderation.reject(ctx, middle, store, record, Account("dora"))
+    moderation.mark_duplicate(ctx, right, store, record, pairs[pairs["candidate_id"] == record_id], Account("dora"))
 
 
 def test_approving_publishes_the_record_in_the_moderators_name(config) -> None:
     record_id = submitted(config, "Potager")[0]
-    app = run(_actions, record_id, moderator="dora")
+    app = run(_actions, record_id, moderator=DORA)
     button(app, "Approve").click().run()
     assert flash(app) == "Approved: Potager"
     with open_store(config) as store:
@@ -227,7 +232,7 @@ def test_approving_publishes_the_record_in_the_moderators_name(config) -> None:
 
 def test_rejecting_needs_a_reason_and_keeps_it(config) -> None:
     record_id = submitted(config, "Potager")[0]
-    app = run(_actions, record_id, moderator="dora")
+    app = run(_actions, record_id, moderator=DORA)
     button(app, "Reject").click().run()
     assert [e.value for e in app.error] == ["Give a reason to reject."]
     with open_store(config) as store:
@@ -244,7 +249,7 @@ def test_rejecting_needs_a_reason_and_keeps_it(config) -> None:
 
 def test_a_duplicate_is_marked_of_a_likely_record_or_a_typed_id_never_of_itself(config) -> None:
     first, second = submitted(config, "Potager de la Grand-Place", "Potager Grand-Place")
-    app = run(_actions, second, moderator="dora")
+    app = run(_actions, second, moderator=DORA)
     for typed in (second, "no-such-id"):
         text_input(app, "or the id of another record").input(typed)
         button(app, "Mark duplicate").click().run()
@@ -259,16 +264,17 @@ def test_a_duplicate_is_marked_of_a_likely_record_or_a_typed_id_never_of_itself(
 
 
 def _edit(record_id: str) -> None:
+    from ingest.accounts import Account
     from ui import data, moderation, page
 
     ctx = page.context()
     store = data.store(ctx.config.database_url)
-    moderation.edit(ctx, store, store.get(record_id), "dora")
+    moderation.edit(ctx, store, store.get(record_id), Account("dora"))
 
 
 def test_an_edit_is_checked_like_a_submission_and_only_changes_are_saved(config) -> None:
     record_id = submitted(config, "Potager")[0]
-    app = run(_edit, record_id, moderator="dora")
+    app = run(_edit, record_id, moderator=DORA)
     text_input(app, "Website").input("javascript:alert(1)")
     text_input(app, "Name").input("")
     button(app, "Save").click().run()
@@ -290,25 +296,26 @@ def test_an_edit_is_checked_like_a_submission_and_only_changes_are_saved(config)
 def _move(record_id: str, moved: bool) -> None:
     import streamlit as st
 
+    from ingest.accounts import Account
     from ui import data, moderation, page
 
     ctx = page.context()
     store = data.store(ctx.config.database_url)
     record = store.get(record_id)
-    moderation.move(ctx, store, record, "dora")
+    moderation.move(ctx, store, record, Account("dora"))
     if moved and not st.session_state.get("moved"):  # the click the map would send, once
         st.session_state["moved"] = True
-        moderation.move_to(ctx, store, record, (4.3720, 50.8330), "dora")
+        moderation.move_to(ctx, store, record, (4.3720, 50.8330), Account("dora"))
 
 
 def test_the_point_is_shown_on_a_map_and_a_click_moves_it_into_its_new_commune(config) -> None:
     record_id = submitted(config, "Potager")[0]
-    app = run(_move, record_id, False, moderator="dora")
+    app = run(_move, record_id, False, moderator=DORA)
     assert app.caption[0].value == t("moderate.move_help", "en")
     assert len(app.get("component_instance")) == 1  # the pin map (st_folium)
     with open_store(config) as store:
         assert len(store.audit_trail(record_id)) == 1  # drawing it changed nothing
-    app = run(_move, record_id, True, moderator="dora")
+    app = run(_move, record_id, True, moderator=DORA)
     assert flash(app) == "Point moved: Potager"
     with open_store(config) as store:
         moved = store.get(record_id)
@@ -317,18 +324,19 @@ def test_the_point_is_shown_on_a_map_and_a_click_moves_it_into_its_new_commune(c
 
 
 def _audit_log(record_id: str) -> None:
+    from ingest.accounts import Account
     from ui import data, moderation, page
 
     ctx = page.context()
     store = data.store(ctx.config.database_url)
-    moderation.audit_log(ctx, store, store.get(record_id))
+    moderation.audit_log(ctx, store, store.get(record_id), Account("dora"))
 
 
 def test_the_audit_log_lists_every_action_on_the_record(config) -> None:
     record_id = submitted(config, "Potager")[0]
     with open_store(config) as store:
         store.set_status(record_id, "rejected", "spam", "erin")
-    trail = run(_audit_log, record_id, moderator="dora").dataframe[0].value
+    trail = run(_audit_log, record_id, moderator=DORA).dataframe[0].value
     assert list(trail["action"]) == ["submit", "set_status"]
     assert trail["actor"].iloc[-1] == "erin"
 
@@ -345,7 +353,7 @@ UPLOAD = (
 
 
 def test_an_uploaded_file_is_imported_for_review_and_reported(config) -> None:
-    app = run(_upload, moderator="dora")
+    app = run(_upload, moderator=DORA)
     assert not app.button  # no import before a file
     app.file_uploader[0].set_value(("upload.csv", UPLOAD.encode(), "text/csv")).run()
     button(app, "Import").click().run()
@@ -360,7 +368,7 @@ def test_an_uploaded_file_is_imported_for_review_and_reported(config) -> None:
 
 
 def test_a_file_refused_whole_says_why_and_leaves_no_report(config) -> None:
-    app = run(_upload, moderator="dora")
+    app = run(_upload, moderator=DORA)
     app.file_uploader[0].set_value(("binary.csv", bytes(range(256)) * 8, "text/csv")).run()
     button(app, "Import").click().run()
     assert "binary.csv" in app.error[0].value

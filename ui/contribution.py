@@ -9,7 +9,6 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from core.auth import Lockout
 from core.errors import BimError
 from core.settings import Settings
 from geo.geocode import geocode_one
@@ -65,12 +64,6 @@ def moderator_password_hash(settings: Settings) -> str:
         return str(st.secrets.get("moderator_password_hash", "")).strip()
     except FileNotFoundError:  # no secrets.toml (StreamlitSecretNotFoundError)
         return ""
-
-
-@st.cache_resource(show_spinner=False)
-def lockout() -> Lockout:
-    """One lockout for the whole app process: a new browser session does not reset the count."""
-    return Lockout()
 
 
 def markdown_text(value: object) -> str:

@@ -3,7 +3,8 @@
 app_pages/moderate.py composes them; each one is a function a test runs alone
 (`AppTest.from_function`, tests/test_moderation.py). An action that changed the store calls
 `done`: it leaves its message for the next run, which reads the queue again, and reruns.
-Nothing of the moderation content is drawn before `login` returns a moderator's name.
+Nothing of the moderation content is drawn before `login` returns a moderator's account; each
+action goes through ingest.moderation, which refuses an editor what is outside their commune.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from core.auth import check_login
 from core.errors import BimError, SubmissionError
 from core.record import PRECISIONS
 from core.taxonomy import CATEGORIES
 from i18n import category_label, commune_name, t
 from i18n.mail import composer
-from ingest import contribute, export, owners, pipeline
+from ingest import accounts, contribute, export, owners, pipeline
+from ingest import moderation as roles
+from ingest.accounts import Account
 from ingest.store import Store
 from ui import components, contribution, safe
 from ui.page import PageContext
@@ -37,12 +39,17 @@ REPORT_COUNTS = ("new", "updated", "needs_review", "rejected", "duplicates")
 Record = dict[str, Any]
 
 
-def password_hash(ctx: PageContext) -> str:
-    """The moderators' password hash; without one, how to set it, and the page stops."""
+def password_hash(ctx: PageContext, store: Store) -> str:
+    """The single configured password hash ("" once accounts exist: they log in with their own);
+    with neither, how to make an account, and the page stops."""
+    if store.has_accounts():
+        return ""
     stored_hash = contribution.moderator_password_hash(ctx.config)
     if not stored_hash:
         st.warning(t("moderate.no_password", ctx.lang))
         st.code(
+            "python -m ingest moderators add NAME [--commune NIS]\n"
+            "# or one shared password:\n"
             "python -m ingest hash-password\n"
             "export BIM_MODERATOR_PASSWORD_HASH='scrypt$...'\n"
             "# or, in .streamlit/secrets.toml:  moderator_password_hash = 'scrypt$...'",
@@ -52,36 +59,37 @@ def password_hash(ctx: PageContext) -> str:
     return stored_hash
 
 
-def login(ctx: PageContext, stored_hash: str) -> str:
-    """The logged-in moderator's name; before a login, the form, and the page stops there.
+def login(ctx: PageContext, store: Store, stored_hash: str) -> Account:
+    """The logged-in moderator's account; before a login, the form, and the page stops there.
 
-    Failures count in one lockout for the whole process (contribution.lockout).
+    Failures count in the store's lockout, shared by every app process (ingest.accounts).
     """
     if MODERATOR_KEY in st.session_state:
         return st.session_state[MODERATOR_KEY]
-    lock = contribution.lockout()
     with st.form("moderate_login"):
         who = st.text_input(t("moderate.who", ctx.lang), max_chars=80)
         password = st.text_input(t("moderate.password", ctx.lang), type="password", max_chars=1024)
         attempted = st.form_submit_button(t("moderate.login", ctx.lang), type="primary")
     if attempted:
         with ctx.guard(message_key=None):
-            accepted = check_login(password, stored_hash, lock)
-        if accepted:
-            st.session_state[MODERATOR_KEY] = who.strip() or "moderator"
+            attempt = accounts.log_in(store, who.strip(), password, stored_hash)
+        if attempt.account is not None:
+            st.session_state[MODERATOR_KEY] = attempt.account
             st.rerun()
-        left = lock.seconds_left()
-        if left > 0:
-            st.error(t("moderate.locked", ctx.lang, minutes=math.ceil(left / 60)))
+        if attempt.locked_s > 0:
+            st.error(t("moderate.locked", ctx.lang, minutes=math.ceil(attempt.locked_s / 60)))
         else:
             st.error(t("moderate.wrong_password", ctx.lang))
     st.stop()
 
 
-def account_bar(ctx: PageContext, moderator: str) -> None:
-    """Who is logged in, the logout button, and what the last action did."""
+def account_bar(ctx: PageContext, moderator: Account) -> None:
+    """Who is logged in (and an editor's commune), the logout button, and what the last action did."""
     left, right = st.columns([4, 1])
-    left.caption(t("moderate.logged_in", ctx.lang, who=contribution.markdown_text(moderator)))
+    who = moderator.name
+    if moderator.commune is not None:
+        who = f"{who} ({commune_name(moderator.commune, ctx.lang)})"
+    left.caption(t("moderate.logged_in", ctx.lang, who=contribution.markdown_text(who)))
     if right.button(t("moderate.logout", ctx.lang)):
         for key in (MODERATOR_KEY, REPORT_KEY):
             st.session_state.pop(key, None)
@@ -164,11 +172,11 @@ def import_report(ctx: PageContext, report: pipeline.ImportReport) -> None:
     )
 
 
-def queue(ctx: PageContext, store: Store) -> tuple[Record, pd.DataFrame] | None:
-    """The pending records as a table and a choice of one: the chosen record and its likely
-    duplicates (rows of contribute.review_queue's pairs), or None when nothing waits."""
+def queue(ctx: PageContext, store: Store, moderator: Account) -> tuple[Record, pd.DataFrame] | None:
+    """The pending records the account moderates as a table and a choice of one: the chosen record
+    and its likely duplicates (rows of contribute.review_queue's pairs), or None when nothing waits."""
     lang = ctx.lang
-    pending, pairs = contribute.review_queue(store)
+    pending, pairs = roles.review_queue(store, moderator)
     if pending.empty:
         st.info(t("moderate.queue_empty", lang))
         return None
@@ -237,28 +245,28 @@ def similar_records(ctx: PageContext, similar: pd.DataFrame) -> None:
     st.html(f"<p><strong>{safe.text(t('moderate.duplicates', ctx.lang))}</strong></p><ul>{items}</ul>")
 
 
-def approve(ctx: PageContext, where: DeltaGenerator, store: Store, record: Record, moderator: str) -> None:
+def approve(ctx: PageContext, where: DeltaGenerator, store: Store, record: Record, moderator: Account) -> None:
     """Publish the record."""
     if where.button(t("moderate.approve", ctx.lang), type="primary", key="moderate_approve"):
-        store.set_status(record["id"], "published", "", moderator)
+        roles.set_status(store, moderator, record["id"], "published", "")
         owners.notify_outcome(store, ctx.config, composer(ctx.lang), record["id"], "published")
         done(ctx, "moderate.approved", record["name"])
 
 
-def reject(ctx: PageContext, where: DeltaGenerator, store: Store, record: Record, moderator: str) -> None:
+def reject(ctx: PageContext, where: DeltaGenerator, store: Store, record: Record, moderator: Account) -> None:
     """Reject the record, with a reason (required)."""
     with where.form("moderate_reject_form", border=False):
         reason = st.text_input(t("moderate.reject_reason", ctx.lang), max_chars=500)
         if st.form_submit_button(t("moderate.reject", ctx.lang)):
             if reason.strip():
-                store.set_status(record["id"], "rejected", reason.strip(), moderator)
+                roles.set_status(store, moderator, record["id"], "rejected", reason.strip())
                 owners.notify_outcome(store, ctx.config, composer(ctx.lang), record["id"], "rejected", reason.strip())
                 done(ctx, "moderate.rejected", record["name"])
             st.error(t("moderate.reason_required", ctx.lang))
 
 
 def mark_duplicate(
-    ctx: PageContext, where: DeltaGenerator, store: Store, record: Record, similar: pd.DataFrame, moderator: str
+    ctx: PageContext, where: DeltaGenerator, store: Store, record: Record, similar: pd.DataFrame, moderator: Account
 ) -> None:
     """Mark the record a duplicate of a likely one, or of any other record by its id."""
     lang = ctx.lang
@@ -271,12 +279,13 @@ def mark_duplicate(
         if st.form_submit_button(t("moderate.mark_duplicate", lang)):
             target = typed.strip() or of
             if target and target != record["id"] and store.get(target) is not None:
-                store.set_status(record["id"], "duplicate", f"duplicate of {target}", moderator)
+                with ctx.guard(message_key=None):
+                    roles.mark_duplicate(store, moderator, record["id"], target)
                 done(ctx, "moderate.marked_duplicate", record["name"])
             st.error(t("moderate.duplicate_unknown", lang))
 
 
-def edit(ctx: PageContext, store: Store, record: Record, moderator: str) -> None:
+def edit(ctx: PageContext, store: Store, record: Record, moderator: Account) -> None:
     """Edit the record's fields; saved only when every field passes the checks of a submission."""
     lang, limits = ctx.lang, contribute.FORM_LIMITS
     with st.expander(t("moderate.edit", lang)), st.form("moderate_edit_form"):
@@ -296,14 +305,14 @@ def edit(ctx: PageContext, store: Store, record: Record, moderator: str) -> None
         if st.form_submit_button(t("moderate.save", lang)):
             changes = {k: v.strip() or None for k, v in edited.items() if (v.strip() or None) != record[k]}
             try:
-                contribute.save_edit(store, record["id"], changes, moderator)
+                roles.save_edit(store, moderator, record["id"], changes)
             except SubmissionError as exc:
                 components.submission_errors(exc, lang, "moderate.field_{field}", contribute.EDITABLE)
             else:
                 done(ctx, "moderate.saved", edited["name"])
 
 
-def move(ctx: PageContext, store: Store, record: Record, moderator: str) -> None:
+def move(ctx: PageContext, store: Store, record: Record, moderator: Account) -> None:
     """The record's point on a map; a click there moves it (`move_to`)."""
     st.caption(t("moderate.move_help", ctx.lang))
     point = (record["lon"], record["lat"]) if record["lon"] is not None and record["lat"] is not None else None
@@ -312,22 +321,23 @@ def move(ctx: PageContext, store: Store, record: Record, moderator: str) -> None
         move_to(ctx, store, record, clicked, moderator)
 
 
-def move_to(ctx: PageContext, store: Store, record: Record, point: tuple[float, float], moderator: str) -> NoReturn:
+def move_to(ctx: PageContext, store: Store, record: Record, point: tuple[float, float], moderator: Account) -> NoReturn:
     """Put the record at `point` (lon, lat), in the commune, quartier and sector it falls in."""
-    store.update_fields(record["id"], contribute.moved_point(record, *point, ctx.config), moderator)
+    with ctx.guard(message_key=None):
+        roles.move_point(store, moderator, record["id"], *point, ctx.config)
     done(ctx, "moderate.moved", record["name"])
 
 
-def audit_log(ctx: PageContext, store: Store, record: Record) -> None:
+def audit_log(ctx: PageContext, store: Store, record: Record, moderator: Account) -> None:
     """Who did what to the record, and when, with the values before and after."""
     with st.expander(t("moderate.audit", ctx.lang)):
-        trail = pd.DataFrame(store.audit_trail(record["id"]))
+        trail = pd.DataFrame(roles.audit_trail(store, moderator, record["id"]))
         st.dataframe(trail[["at", "actor", "action", "before", "after"]].astype(str), hide_index=True)
 
 
-def review(ctx: PageContext, store: Store, moderator: str) -> None:
+def review(ctx: PageContext, store: Store, moderator: Account) -> None:
     """The queue, then the chosen record: its facts, its likely duplicates, the actions, its log."""
-    chosen = queue(ctx, store)
+    chosen = queue(ctx, store, moderator)
     if chosen is None:
         return
     record, similar = chosen
@@ -339,4 +349,4 @@ def review(ctx: PageContext, store: Store, moderator: str) -> None:
     mark_duplicate(ctx, duplicate_column, store, record, similar, moderator)
     edit(ctx, store, record, moderator)
     move(ctx, store, record, moderator)
-    audit_log(ctx, store, record)
+    audit_log(ctx, store, record, moderator)

@@ -6,13 +6,16 @@ Every write is one serialised transaction; ids are stable: uuid5 over (source_na
 
 One concern per module:
 
-- `schema.py`: the tables (`initiatives`, `schema_version`, `import_runs`, `audit_log`, `revision`).
+- `schema.py`: the tables (`initiatives`, `schema_version`, `import_runs`, `audit_log`, `revision`,
+  `accounts`, `login_failures`).
 - `migrations.py`: the schema versions, applied in order when a store is opened.
 - `rows.py`: values normalised to plain Python, stable ids, content hashes.
 - `backend.py`: the protocol a backend meets; `sqlite.py` and `postgis.py` meet it (engine set-up,
   write lock, bulk writes: executemany, COPY). Only `postgis.py` imports geoalchemy2, and only a
   PostgreSQL URL imports it.
-- `store.py`: the `Store` over one backend, and `open_store(settings)`.
+- `store.py`: the `Store` over one backend, and `open_store(settings)`; `accounts.py`: its moderator
+  accounts and the login lockout (a mixin, so the Store stays one class in modules of one concern);
+  `backup.py`: a portable archive of every declared table, and its one-transaction restore.
 
 Adding a table (say `pictures`):
 
@@ -27,6 +30,7 @@ that a store upgraded from an old version has exactly the schema of a new one, o
 Never edit a migration that has been released: stores out there have already applied it.
 """
 
+from ingest.store.accounts import AccountRow
 from ingest.store.rows import CONTENT_COLUMNS, COORDINATE_DECIMALS, ID_NAMESPACE, now_iso, stable_id
 from ingest.store.schema import FLOAT_COLUMNS, INT_COLUMNS
 from ingest.store.store import FIXED_COLUMNS, SUBMISSION_SOURCE, ImportRun, Store, UpsertSummary, open_store
@@ -39,6 +43,7 @@ __all__ = [
     "ID_NAMESPACE",
     "INT_COLUMNS",
     "SUBMISSION_SOURCE",
+    "AccountRow",
     "ImportRun",
     "Store",
     "UpsertSummary",

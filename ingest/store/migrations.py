@@ -62,7 +62,19 @@ def _v4_owners(conn: Connection, tables: Tables, backend: Backend) -> None:
         versions.append(conn, tables, ((row, 1, ()) for row in rows), source, "import", "baseline")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_create_tables, _v2_image_and_story, _v3_revision, _v4_owners)
+def _v5_accounts(conn: Connection, tables: Tables, backend: Backend) -> None:
+    """Version 5: moderator accounts and the login lockout every app process shares."""
+    tables.accounts.create(conn)
+    tables.login_failures.create(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_create_tables,
+    _v2_image_and_story,
+    _v3_revision,
+    _v4_owners,
+    _v5_accounts,
+)
 CURRENT_VERSION = len(MIGRATIONS)
 
 

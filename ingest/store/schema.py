@@ -38,6 +38,8 @@ class Tables:
     events: sa.Table
     reports: sa.Table
     throttle: sa.Table
+    accounts: sa.Table  # moderators: name, scrypt hash, commune (an editor's) or none (the region's)
+    login_failures: sa.Table  # the login lockout, per account, shared by every app process
 
 
 def declare(spatial_columns: Sequence[sa.Column[Any]] = ()) -> Tables:
@@ -96,6 +98,22 @@ def declare(spatial_columns: Sequence[sa.Column[Any]] = ()) -> Tables:
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("revision", sa.Integer, nullable=False),
     )
+    accounts = sa.Table(
+        "accounts",
+        meta,
+        sa.Column("name", sa.Text, primary_key=True),
+        sa.Column("password_hash", sa.Text, nullable=False),
+        sa.Column("commune", sa.Text, nullable=True),  # NIS code of an editor's commune; none: region moderator
+        sa.Column("disabled", sa.Boolean, nullable=False),
+        sa.Column("created_at", sa.Text, nullable=False),
+    )
+    login_failures = sa.Table(
+        "login_failures",
+        meta,
+        sa.Column("login", sa.Text, primary_key=True),  # an account's name, or ingest.accounts' other keys
+        sa.Column("failures", sa.Text, nullable=False),  # JSON list of the recent failures' epoch seconds
+        sa.Column("locked_until", sa.Float, nullable=False),  # epoch seconds
+    )
     return Tables(
         meta,
         initiatives,
@@ -111,4 +129,6 @@ def declare(spatial_columns: Sequence[sa.Column[Any]] = ()) -> Tables:
         owner_tables.declare_events(meta),
         owner_tables.declare_reports(meta),
         owner_tables.declare_throttle(meta),
+        accounts,
+        login_failures,
     )

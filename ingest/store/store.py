@@ -22,6 +22,7 @@ from core.record import PRIVATE_COLUMNS, PUBLIC_COLUMNS, RECORD_COLUMNS, STATUSE
 from core.settings import Settings
 from core.text import is_missing
 from ingest.store import migrations, rows, schema, versions
+from ingest.store.accounts import AccountsMixin
 from ingest.store.backend import Backend
 from ingest.store.rows import CONTENT_COLUMNS, now_iso
 from ingest.store.sqlite import SqliteBackend
@@ -54,7 +55,7 @@ class ImportRun:
     started_at: str = field(default_factory=lambda: now_iso())
 
 
-class Store:
+class Store(AccountsMixin):
     """The initiatives of one database; build it with `open_store(settings)`."""
 
     def __init__(self, backend: Backend) -> None:
