@@ -40,10 +40,10 @@ if unplaced:
 components.category_legend(lang)
 st.caption(" · ".join([*layers.reference.metadata.get("attribution", []), t("data.osm_line", lang)]))
 
-st.subheader(t("map.list_title", lang))
+st.header(t("map.list_title", lang))
 components.initiative_list(shown, lang)
 
-st.subheader(t("download.title_filtered", lang))
+st.header(t("download.title_filtered", lang))
 components.initiatives_downloads(shown, lang, key="download")
 
 # Beyond the app: this view on another site (web/embed.py) and in a feed reader (web/feeds.py).
