@@ -160,9 +160,9 @@ def test_popup_texts_are_served_until_the_data_changes(
     config = fill_store(built_settings, records.iloc[:20], tmp_path)
     name = data.marker_table(data.snapshot(config)).name
     texts = json.loads(gzip.decompress(data.popup_texts(config, name)))
-    assert len(texts) == 20
+    assert len(texts["rows"]) == 20
     with open_store(config) as store:
         store.upsert(records.iloc[20:])
     assert data.popup_texts(config, name) is None
     newer = data.marker_table(data.snapshot(config)).name
-    assert newer != name and len(json.loads(gzip.decompress(data.popup_texts(config, newer)))) == 30
+    assert newer != name and len(json.loads(gzip.decompress(data.popup_texts(config, newer)))["rows"]) == 30
