@@ -382,7 +382,8 @@ def _focused(page: Page) -> dict:
     frame = next(f for f in page.frames if f.evaluate("() => !!document.querySelector('.leaflet-container')"))
     return frame.evaluate(
         """() => { const e = document.activeElement, style = getComputedStyle(e);
-            return {classes: e.getAttribute('class') || e.tagName, title: e.title, outline: style.outlineStyle + ' ' + style.outlineWidth}; }"""
+            const outline = style.outlineStyle + ' ' + style.outlineWidth;
+            return {classes: e.getAttribute('class') || e.tagName, title: e.title, outline: outline}; }"""
     )
 
 
