@@ -102,7 +102,6 @@ export function start(map, config) {
     // A marker's name: its title (shown on hover) and its aria-label, which a cluster needs
     // beside its visible count; Leaflet makes the element again each time the marker is added.
     function named(marker, name) {
-        marker.options.title = name;
         const element = marker.getElement();
         if (element) { element.title = name; element.setAttribute("aria-label", name); }
     }
@@ -140,8 +139,11 @@ export function start(map, config) {
             });
         }
         marker.on("click", () => open(false));
-        marker.on("keypress", (e) => {
-            if (activates(e.originalEvent) && !marker.getPopup()) { e.originalEvent.preventDefault(); open(true); }
+        marker.on("keypress", (e) => { // once a popup is bound (one place), Leaflet opens it on Enter
+            if (!activates(e.originalEvent)) return;
+            e.originalEvent.preventDefault();
+            if (!marker.getPopup()) open(true);
+            else if (e.originalEvent.key === " ") marker.openPopup();
         });
         return marker;
     }
