@@ -93,7 +93,7 @@ def test_coverage_page_shows_both_measures_and_switches_between_them(coverage_pa
     assert coverage_page.selectbox(key="coverage_metric:en").value == "share_within_500m"
     assert coverage_page.query_params["measure"] == "straight"
     assert float(coverage_page.metric[0].value.rstrip(" %")) >= float(walk_region.rstrip(" %"))
-    assert "Walking service area (500 m and 1 km)" in [h.value for h in coverage_page.subheader]
+    assert "Walking service area (500 m and 1 km)" in [h.value for h in coverage_page.header]
 
 
 def test_commune_report_lists_streets_and_sectors_beyond_a_walk(open_page: Callable[[str, str], AppTest]) -> None:
