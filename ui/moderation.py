@@ -53,7 +53,7 @@ def password_hash(ctx: PageContext, store: Store) -> str:
             "python -m ingest hash-password\n"
             "export BIM_MODERATOR_PASSWORD_HASH='scrypt$...'\n"
             "# or, in .streamlit/secrets.toml:  moderator_password_hash = 'scrypt$...'",
-            language="sh",
+            language=None,  # plain: Streamlit's syntax colours fail AA contrast on its code background
         )
         st.stop()
     return stored_hash
