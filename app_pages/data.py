@@ -27,7 +27,7 @@ if licences:
 
 st.header(t("data.statistics_title", lang))
 components.statistics_downloads(stats, attribution, lang)
-st.caption(t("data.cli", lang))
+st.markdown(t("data.cli", lang))  # commands, not a caption: its faded colour left their code at 3:1
 
 st.header(t("data.attribution_title", lang))
 metadata = layers.reference.metadata
