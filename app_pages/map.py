@@ -50,5 +50,6 @@ components.initiatives_downloads(shown, lang, key="download")
 origin = urls.origin_of(st.context.url)
 st.subheader(t("embed.title", lang))
 st.caption(t("embed.help", lang))
-st.code(embed.snippet(origin, categories, nis_codes, text, lang), language="html")
+# Wrapped: a code block that scrolls sideways is a region the keyboard cannot reach (axe, serious).
+st.code(embed.snippet(origin, categories, nis_codes, text, lang), language="html", wrap_lines=True)
 st.markdown(f"[{t('feed.link', lang)}]({urls.feed_url(origin, categories, nis_codes, text, lang)})")
