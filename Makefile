@@ -76,7 +76,9 @@ LISTEN ?= 127.0.0.1:8080
 cluster: setup system-deps assets data/boroughs/build.json
 	$(PY) deploy/cluster.py --replicas $(REPLICAS) --listen $(LISTEN)
 
+# The map's JavaScript (ui/js/) with node's own test runner, then the Python suite.
 test: setup system-deps assets data/boroughs/build.json
+	node --test tests/js/
 	$(PY) -m pytest
 
 lint: setup

@@ -28,7 +28,7 @@ with ctx.guard():
     records = data.published(snap)
     report = data.commune_report(snap, nis_code, measure)
 
-st.subheader(t("commune.figures", lang, commune=names[nis_code]))
+st.header(t("commune.figures", lang, commune=names[nis_code]))
 for column, (metric, row) in zip(st.columns(len(report.figures)), report.figures.iterrows(), strict=True):
     share = metric.startswith("share_")
     delta = round(row["vs_median"] * (100 if share else 1), 1) + 0.0  # + 0.0: no "-0.0"
@@ -46,7 +46,7 @@ for column, (metric, row) in zip(st.columns(len(report.figures)), report.figures
         ),
     )
 
-st.subheader(t("commune.categories_title", lang))
+st.header(t("commune.categories_title", lang))
 categories = report.categories.assign(category=report.categories["category"].map(lambda k: category_label(k, lang)))
 st.dataframe(
     categories,
@@ -60,7 +60,7 @@ st.dataframe(
     width="stretch",
 )
 
-st.subheader(t("commune.gaps_title", lang, radius=coverage.GAP_RADIUS_M))
+st.header(t("commune.gaps_title", lang, radius=coverage.GAP_RADIUS_M))
 gaps = report.gaps.assign(residents=report.gaps["residents_beyond"].round().astype(int)).drop(columns="geometry")
 st.caption(
     t(
@@ -85,7 +85,7 @@ maps.add_sectors(
 )
 served = pd.concat([records[records["nis_code"] == nis_code], report.across_border])
 maps.add_initiatives(m, data.marker_table(snap), served["id"], lang, names)
-maps.show(maps.page(m), t("commune.map_title", lang, commune=names[nis_code]), height=460)
+maps.show_map(m, t("commune.map_title", lang, commune=names[nis_code]), lang, height=460)
 gap_columns: dict[str, Any] = {
     "sector_code": t("column.sector", lang),
     f"name_{'nl' if lang == 'nl' else 'fr'}": t("column.name", lang),
@@ -106,7 +106,7 @@ else:
     }
     st.dataframe(report.streets[list(street_columns)], column_config=street_columns, hide_index=True, width="stretch")
 
-st.subheader(t("commune.across_title", lang, radius=coverage.BORDER_RADIUS_M))
+st.header(t("commune.across_title", lang, radius=coverage.BORDER_RADIUS_M))
 across = report.across_border.assign(
     category=report.across_border["category"].map(lambda k: category_label(k, lang)),
     commune=report.across_border["nis_code"].map(lambda c: commune_name(c, lang) or t("commune.outside_region", lang)),

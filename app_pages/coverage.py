@@ -45,7 +45,7 @@ region_col, median_col = st.columns(2)
 region_col.metric(t("coverage.region", lang), formatted(summary.loc[metric, "region"]))
 median_col.metric(t("coverage.median", lang), formatted(summary.loc[metric, "median"]))
 
-st.subheader(t("coverage.map_title", lang, metric=t(f"metric.{metric}", lang)))
+st.header(t("coverage.map_title", lang, metric=t(f"metric.{metric}", lang)))
 values = stats.set_index("nis_code")[metric]
 colours, classes = maps.class_colours(values)
 shown = layers.communes_web.assign(
@@ -54,14 +54,14 @@ shown = layers.communes_web.assign(
 )
 m = maps.base_map(config)
 maps.add_choropleth(m, shown, colours, ["commune", "value"], [t("column.commune", lang), t(f"metric.{metric}", lang)])
-maps.show(maps.page(m), t("coverage.map_title", lang, metric=t(f"metric.{metric}", lang)), height=460)
+maps.show_map(m, t("coverage.map_title", lang, metric=t(f"metric.{metric}", lang)), lang, height=460)
 components.legend(((colour, f"{formatted(low)} – {formatted(high)}") for colour, low, high in classes), "&#9632;")
 
-st.subheader(t("coverage.chart_title", lang))
+st.header(t("coverage.chart_title", lang))
 chart = stats.assign(commune=stats["nis_code"].map(names), value=stats[metric] * scale)
 st.bar_chart(chart, x="commune", y="value", horizontal=True, sort="-value", x_label="", y_label="")
 
-st.subheader(t("coverage.table_title", lang))
+st.header(t("coverage.table_title", lang))
 table = stats.drop(columns="geometry").assign(commune=stats["nis_code"].map(names))
 column_config: dict[str, Any] = {
     "commune": t("column.commune", lang),

@@ -18,18 +18,18 @@ with ctx.guard():
     stats = data.statistics(ctx.snapshot, ())
 attribution = layers.reference.metadata.get("attribution", [])
 
-st.subheader(t("data.initiatives_title", lang, n=number(len(records), lang)))
+st.header(t("data.initiatives_title", lang, n=number(len(records), lang)))
 components.initiatives_downloads(records, lang, key="all")
 st.caption(t("data.initiatives_note", lang))
 licences = export.licences(records)
 if licences:
     st.dataframe(licences, column_config={"source": t("column.source", lang), "licence": t("column.licence", lang)})
 
-st.subheader(t("data.statistics_title", lang))
+st.header(t("data.statistics_title", lang))
 components.statistics_downloads(stats, attribution, lang)
-st.caption(t("data.cli", lang))
+st.markdown(t("data.cli", lang))  # commands, not a caption: its faded colour left their code at 3:1
 
-st.subheader(t("data.attribution_title", lang))
+st.header(t("data.attribution_title", lang))
 metadata = layers.reference.metadata
 st.markdown("\n".join(f"- {line}" for line in [*attribution, t("data.osm_line", lang)]))
 st.caption(
@@ -41,5 +41,5 @@ st.caption(
         built_at=metadata.get("built_at", "?"),
     )
 )
-st.subheader(t("data.software_title", lang))
+st.header(t("data.software_title", lang))
 st.markdown(t("data.software", lang))

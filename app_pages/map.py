@@ -40,15 +40,16 @@ if unplaced:
 components.category_legend(lang)
 st.caption(" · ".join([*layers.reference.metadata.get("attribution", []), t("data.osm_line", lang)]))
 
-st.subheader(t("map.list_title", lang))
+st.header(t("map.list_title", lang))
 components.initiative_list(shown, lang)
 
-st.subheader(t("download.title_filtered", lang))
+st.header(t("download.title_filtered", lang))
 components.initiatives_downloads(shown, lang, key="download")
 
 # Beyond the app: this view on another site (web/embed.py) and in a feed reader (web/feeds.py).
 origin = urls.origin_of(st.context.url)
 st.subheader(t("embed.title", lang))
 st.caption(t("embed.help", lang))
-st.code(embed.snippet(origin, categories, nis_codes, text, lang), language="html")
+# Wrapped: a code block that scrolls sideways is a region the keyboard cannot reach (axe, serious).
+st.code(embed.snippet(origin, categories, nis_codes, text, lang), language="html", wrap_lines=True)
 st.markdown(f"[{t('feed.link', lang)}]({urls.feed_url(origin, categories, nis_codes, text, lang)})")

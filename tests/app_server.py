@@ -38,7 +38,7 @@ START_TIMEOUT_S = 60
 def map_texts_path(page: Page) -> str:
     """The popup-texts URL path the clustered map in `page` names (maps.ClusteredInitiatives)."""
     frame = next(f for f in page.frames[1:] if "textsUrl" in f.content())  # the main page holds it escaped
-    return re.search(r'var textsUrl = "([^"]+)"', frame.content()).group(1)
+    return re.search(r'"textsUrl": "([^"]+)"', frame.content()).group(1)
 
 
 def free_port() -> int:

@@ -92,12 +92,17 @@ HOSTILE_RECORD = {
 
 
 def test_marker_rows_escape_every_text_and_drop_unsafe_links() -> None:
-    rows = maps.marker_rows(pd.DataFrame([HOSTILE_RECORD]), commune_codes())
-    lat, lon, category, commune, name, address, website, description, story, picture = rows["r1"]
-    assert (lat, lon, category, commune) == (50.85, 4.35, list(CATEGORIES).index("library"), 3)
-    assert name == "&lt;b&gt;x&lt;/b&gt;"
-    assert "<" not in address and "<" not in description and "<" not in story
-    assert website == picture == ""
+    row = maps.marker_rows(pd.DataFrame([HOSTILE_RECORD]), commune_codes())["r1"]
+    assert set(row) == set(maps.POINT_FIELDS[:-1]) | set(maps.TEXT_FIELDS)
+    assert (row["lat"], row["lon"], row["category"], row["commune"]) == (
+        50.85,
+        4.35,
+        list(CATEGORIES).index("library"),
+        3,
+    )
+    assert row["name"] == "&lt;b&gt;x&lt;/b&gt;"
+    assert "<" not in row["address"] and "<" not in row["description"] and "<" not in row["story"]
+    assert row["website"] == row["picture"] == ""
 
 
 def test_records_without_coordinates_get_no_marker() -> None:
@@ -110,9 +115,12 @@ def test_marker_table_splits_points_from_popup_texts_named_by_their_content() ->
     records = pd.DataFrame([HOSTILE_RECORD, other])
     table = maps.marker_table(records, commune_codes())
     texts = json.loads(gzip.decompress(table.texts))
-    assert texts[table.points["r2"][3]][1] == "Repair café"
+    assert texts["fields"] == list(maps.TEXT_FIELDS)
+    name = maps.TEXT_FIELDS.index("name")
+    row = maps.POINT_FIELDS.index("text")
+    assert texts["rows"][table.points["r2"][row]][name] == "Repair café"
     assert table.points["r1"][:3] == [50.85, 4.35, list(CATEGORIES).index("library")]
-    assert texts[table.points["r1"][3]][1] == "&lt;b&gt;x&lt;/b&gt;"
+    assert texts["rows"][table.points["r1"][row]][name] == "&lt;b&gt;x&lt;/b&gt;"
     assert re.fullmatch(r"/maps/texts/[0-9a-f]{24}\.json", table.texts_url)
     assert maps.marker_table(records, commune_codes()).name == table.name  # same content, same name
     assert maps.marker_table(records.iloc[:1], commune_codes()).name != table.name

@@ -93,7 +93,7 @@ def test_coverage_page_shows_both_measures_and_switches_between_them(coverage_pa
     assert coverage_page.selectbox(key="coverage_metric:en").value == "share_within_500m"
     assert coverage_page.query_params["measure"] == "straight"
     assert float(coverage_page.metric[0].value.rstrip(" %")) >= float(walk_region.rstrip(" %"))
-    assert "Walking service area (500 m and 1 km)" in [h.value for h in coverage_page.subheader]
+    assert "Walking service area (500 m and 1 km)" in [h.value for h in coverage_page.header]
 
 
 def test_commune_report_lists_streets_and_sectors_beyond_a_walk(open_page: Callable[[str, str], AppTest]) -> None:
@@ -160,9 +160,9 @@ def test_popup_texts_are_served_until_the_data_changes(
     config = fill_store(built_settings, records.iloc[:20], tmp_path)
     name = data.marker_table(data.snapshot(config)).name
     texts = json.loads(gzip.decompress(data.popup_texts(config, name)))
-    assert len(texts) == 20
+    assert len(texts["rows"]) == 20
     with open_store(config) as store:
         store.upsert(records.iloc[20:])
     assert data.popup_texts(config, name) is None
     newer = data.marker_table(data.snapshot(config)).name
-    assert newer != name and len(json.loads(gzip.decompress(data.popup_texts(config, newer)))) == 30
+    assert newer != name and len(json.loads(gzip.decompress(data.popup_texts(config, newer)))["rows"]) == 30

@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from core import settings
 from geo import reference
 from geo.join import BoundaryJoin
+from tests import axe
 from tests.app_server import CHROMIUM, CHROMIUM_ARGS, map_texts_path, running_app
 from tests.sample_initiatives import app_environment, fill_store, sample_records
 
@@ -254,7 +255,17 @@ def test_hostile_text_shows_as_text_in_popups_and_the_list(
     assert listed.locator("a").count() == links
 
 
-@pytest.mark.parametrize("path", ["", "coverage", "commune", "data"])
+PAGES = ["", "coverage", "commune", "data", "contribute", "moderate"]  # navigation.PAGES; moderation closed here
+
+
+def _wait_page_drawn(page: Page, path: str) -> None:
+    """Until the page's title and its map's borders (if it has a map) show."""
+    expect(page.locator("h1").first).to_be_visible()
+    if path in ("", "coverage", "commune", "contribute"):
+        _map(page).locator("path.leaflet-interactive").first.wait_for()
+
+
+@pytest.mark.parametrize("path", PAGES)
 def test_no_request_leaves_the_app_and_none_fails(page: Page, app_url: str, path: str) -> None:
     outside, failed, in_flight = [], [], set()
     page.on(
@@ -272,9 +283,7 @@ def test_no_request_leaves_the_app_and_none_fails(page: Page, app_url: str, path
     )
     page.set_viewport_size({"width": 1400, "height": 2400})  # Streamlit scrolls inside: a tall window shows more
     page.goto(f"{app_url}/{path}?lang=en")
-    expect(page.locator("h1").first).to_be_visible()
-    if path in ("", "coverage", "commune"):
-        _map(page).locator("path.leaflet-interactive").first.wait_for()
+    _wait_page_drawn(page, path)
     _wait_until_quiet(page, in_flight)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{path or 'map'}-page.png", full_page=True)
@@ -334,7 +343,7 @@ def test_the_popup_texts_the_map_names_are_served_compressed_or_not(page: Page, 
     with urllib.request.urlopen(url) as response:  # a client that does not accept gzip
         assert response.headers["Content-Encoding"] is None
         assert json.loads(response.read()) == texts
-    assert len(texts) == TOTAL
+    assert len(texts["rows"]) == TOTAL
     for stale in (
         f"{app_url}/maps/texts/{'0' * 24}.json",
         url.replace(".json", "0.json"),
@@ -352,3 +361,70 @@ def test_popups_ask_to_reload_when_their_texts_cannot_be_had(page: Page, app_url
     _wait_map_ready(page)
     _map(page).locator(".bim-cluster").click()
     expect(_map(page).locator(".leaflet-popup-content")).to_contain_text("Details unavailable: reload the page.")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_and_their_maps_have_no_serious_accessibility_violation(page: Page, app_url: str, path: str) -> None:
+    """axe-core in the page and inside its frames; Streamlit's own are listed in tests/axe.py."""
+    page.goto(f"{app_url}/{path}?lang=fr")
+    _wait_page_drawn(page, path)
+    if path == "":
+        _wait_map_ready(page)
+    found = axe.violations(page)
+    ours = [v for v in found if not v.upstream]
+    assert not ours, "\n".join(map(str, ours))
+    known = {rule for rule, _ in axe.STREAMLIT_OWN}
+    assert {v.rule for v in found if v.upstream} == known, "Streamlit fixed one: drop it from tests/axe.py"
+
+
+def _focused(page: Page) -> dict:
+    """What has the keyboard focus in the map frame: its classes, title and focus outline."""
+    frame = next(f for f in page.frames if f.evaluate("() => !!document.querySelector('.leaflet-container')"))
+    return frame.evaluate(
+        """() => { const e = document.activeElement, style = getComputedStyle(e);
+            const outline = style.outlineStyle + ' ' + style.outlineWidth;
+            return {classes: e.getAttribute('class') || e.tagName, title: e.title, outline: outline}; }"""
+    )
+
+
+def test_a_cluster_is_reached_with_tab_shows_its_focus_and_zooms_in_with_enter(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/?lang=en")
+    _wait_map_ready(page)
+    before = _map_zoom(page)
+    _map(page).locator(".leaflet-container").focus()
+    for _ in range(40):  # past the commune borders, which Chromium lets Tab visit too
+        page.keyboard.press("Tab")
+        focused = _focused(page)
+        if "bim-" in focused["classes"]:
+            break
+    assert "bim-cluster" in focused["classes"] and re.fullmatch(r"\d+ initiatives: click to zoom in", focused["title"])
+    assert focused["outline"] == "solid 3px", focused  # :focus-visible
+    page.keyboard.press("Enter")
+    for _ in range(WAIT_MS // 100):
+        if _map_zoom(page) > before:
+            break
+        page.wait_for_timeout(100)
+    assert _map_zoom(page) > before
+    assert "leaflet-container" in _focused(page)["classes"]  # the cluster is gone; Tab goes on from the map
+
+
+def test_initiatives_at_one_place_open_with_space(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/?lang=en&q=maisonnette")
+    _wait_map_ready(page)
+    cluster = _map(page).get_by_role("button", name=f"{len(SHARED_PLACE)} initiatives: click to zoom in")
+    cluster.focus()
+    page.keyboard.press(" ")
+    popup = _map(page).locator(".leaflet-popup-content")
+    for name in SHARED_PLACE:
+        expect(popup).to_contain_text(name)
+
+
+def test_a_marker_is_named_after_its_initiative_and_opens_with_enter(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/?lang=en&q=onerror")
+    _wait_map_ready(page, shown=".bim-marker")
+    name = re.compile(r'^Initiative 1 .*"><img src=x onerror=alert\(1\)> – \w')  # plain text, once the texts are in
+    marker = _map(page).get_by_role("button", name=name)
+    marker.focus()
+    assert _focused(page)["outline"] == "solid 3px"
+    page.keyboard.press("Enter")
+    expect(_map(page).locator(".leaflet-popup-content")).to_contain_text('"><img src=x onerror=alert(1)>')

@@ -21,7 +21,7 @@ from core import settings
 from core.auth import hash_password
 from ingest import contribute
 from ingest.store import open_store
-from tests import test_browser
+from tests import axe, test_browser
 from tests.app_server import running_app
 from tests.sample_initiatives import app_environment
 from tests.test_browser import ARTIFACTS
@@ -383,3 +383,18 @@ def test_no_page_and_no_download_shows_a_contact_email(page: Page, app: tuple) -
     page.get_by_text("Audit log").click()
     page.wait_for_timeout(500)
     assert not any(secret in _frames_text(page) for secret in secrets)
+
+
+@pytest.mark.parametrize("logged_in", [False, True], ids=["login form", "queue"])
+def test_the_moderation_page_has_no_serious_accessibility_violation(page: Page, app: tuple, logged_in: bool) -> None:
+    """axe-core (tests/axe.py) in the page and its frames, before and after logging in."""
+    url, _ = app
+    if logged_in:
+        _login(page, url)
+        _choose_pending(page, SEEDED)
+        _map_frame(page).locator("path.leaflet-interactive").first.wait_for(state="attached")
+    else:
+        page.goto(f"{url}/moderate?lang=fr")
+        expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
+    found = [v for v in axe.violations(page) if not v.upstream]
+    assert not found, "\n".join(map(str, found))

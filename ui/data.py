@@ -20,7 +20,7 @@ import streamlit as st
 
 from core import settings
 from geo import coverage, display, network, reference, walking
-from i18n import LANGUAGES, commune_codes, commune_names
+from i18n import LANGUAGES, commune_codes, commune_names, t
 from ingest import export, search
 from ingest.store import Store, open_store
 from ui import maps
@@ -177,7 +177,7 @@ def initiatives_map(
     m = maps.base_map(snap.config)
     maps.add_commune_borders(m, layers(snap.config.data_dir).communes_web, lang)
     maps.add_initiatives(m, marker_table(snap), shown["id"], lang, commune_names(lang))
-    return maps.page(m)
+    return maps.page(m, t("map.frame_title", lang), lang)
 
 
 def warm(config: settings.Settings) -> None:

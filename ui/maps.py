@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import branca.element
 import folium
@@ -55,6 +56,7 @@ MIN_ZOOM = 9  # the whole region still fits; no need to zoom out to the world
 MAP_HEIGHT_PX = 560
 POPUP_DESCRIPTION_CHARS = 120  # a teaser: keeps 10,000 popups under 1.5 MB; the list shows more
 SEQUENTIAL_PALETTE = ("#d0d1e6", "#a6bddb", "#74a9cf", "#2b8cbe", "#045a8d")  # ColorBrewer PuBu
+HTML_START = "<!DOCTYPE html>\n<html>"  # how branca's Figure begins a page
 BORDER_STYLE = {"color": "#333333", "weight": 1.5, "fillColor": "#ffffff", "fillOpacity": 0.05}
 
 
@@ -101,10 +103,18 @@ def add_commune_borders(m: folium.Map, communes: gpd.GeoDataFrame, lang: str) ->
     ).add_to(m)
 
 
-def marker_rows(records: pd.DataFrame, commune_codes: list[str]) -> dict[str, list]:
-    """Record id -> compact marker row (placed records only): lat, lon, category index, commune
-    index (in `commune_codes`), then the escaped name, address, website (http(s) only),
-    description, and the story and picture link (http(s) only) of a contributed initiative."""
+# The map rows' fields, named once. The page carries the points and the popup texts follow as a
+# file, each a table {"fields": [...], "rows": [[...], ...]}; ui/js/clustered_map.js reads every
+# value by its field name. Points: position, category (index in CATEGORIES), row in the texts.
+# Texts: commune (index in the commune list, -1: none), then the escaped texts and http(s) links.
+POINT_FIELDS = ("lat", "lon", "category", "text")
+TEXT_FIELDS = ("commune", "name", "address", "website", "description", "story", "picture")
+CLUSTERED_MAP_JS = Path(__file__).parent / "js" / "clustered_map.js"
+
+
+def marker_rows(records: pd.DataFrame, commune_codes: list[str]) -> dict[str, dict[str, object]]:
+    """Record id -> map row (placed records only): the point fields but "text", then TEXT_FIELDS,
+    with the commune as its index in `commune_codes`, every text escaped and links http(s) only."""
     placed = records[records["lat"].notna() & records["lon"].notna()]
     category_index = {key: i for i, key in enumerate(CATEGORIES)}
     commune_index = {code: i for i, code in enumerate(commune_codes)}
@@ -118,18 +128,18 @@ def marker_rows(records: pd.DataFrame, commune_codes: list[str]) -> dict[str, li
         + placed["locality"].fillna("").astype(str)
     ).str.strip(" ,")
     return {
-        record_id: [
-            round(lat, 5),
-            round(lon, 5),
-            category_index.get(category, category_index["other"]),
-            commune_index.get(nis, -1),
-            safe.text(name),
-            safe.text(where),
-            safe.link_attribute(website),
-            safe.text(description, POPUP_DESCRIPTION_CHARS),
-            safe.text(story, POPUP_DESCRIPTION_CHARS),
-            safe.link_attribute(picture),
-        ]
+        record_id: {
+            "lat": round(lat, 5),
+            "lon": round(lon, 5),
+            "category": category_index.get(category, category_index["other"]),
+            "commune": commune_index.get(nis, -1),
+            "name": safe.text(name),
+            "address": safe.text(where),
+            "website": safe.link_attribute(website),
+            "description": safe.text(description, POPUP_DESCRIPTION_CHARS),
+            "story": safe.text(story, POPUP_DESCRIPTION_CHARS),
+            "picture": safe.link_attribute(picture),
+        }
         for record_id, lat, lon, category, nis, name, where, website, description, story, picture in zip(
             placed["id"],
             placed["lat"],
@@ -159,8 +169,8 @@ class MarkerTable:
     initiatives).
     """
 
-    points: dict[str, list]  # record id -> [lat, lon, category index, row in the texts]
-    texts: bytes  # gzip JSON, a row per initiative: commune index, then the escaped texts
+    points: dict[str, list]  # record id -> its values of POINT_FIELDS
+    texts: bytes  # gzip JSON table of TEXT_FIELDS, a row per initiative
     name: str  # "{content digest}.json"
 
     @property
@@ -171,9 +181,24 @@ class MarkerTable:
 def marker_table(records: pd.DataFrame, commune_codes: list[str]) -> MarkerTable:
     """The map rows of `records` (see `marker_rows`) as points and popup texts."""
     rows = marker_rows(records, commune_codes)
-    points = {record_id: [*row[:3], i] for i, (record_id, row) in enumerate(rows.items())}
-    texts = gzip.compress(_compact_json([row[3:] for row in rows.values()]), compresslevel=6, mtime=0)
+    points = {
+        record_id: [*(row[field] for field in POINT_FIELDS[:-1]), i] for i, (record_id, row) in enumerate(rows.items())
+    }
+    texts = gzip.compress(_compact_json(_table(TEXT_FIELDS, rows.values())), compresslevel=6, mtime=0)
     return MarkerTable(points, texts, f"{hashlib.sha256(texts).hexdigest()[:24]}.json")
+
+
+def _table(fields: tuple[str, ...], rows: Iterable[dict[str, object]]) -> dict[str, list]:
+    """The rows' values of `fields` as the map's table: {"fields": [...], "rows": [[...], ...]}."""
+    return {"fields": list(fields), "rows": [[row[field] for field in fields] for row in rows]}
+
+
+def _module_code(path: Path = CLUSTERED_MAP_JS) -> str:
+    """The map's JavaScript module, to inline in a page (no request: the page is cached whole)."""
+    code = path.read_text(encoding="utf-8")
+    if "</script" in code.lower():
+        raise ValueError(f"{path}: '</script' would end the inline script early")
+    return code
 
 
 class ClusteredInitiatives(JSCSSMixin, MacroElement):
@@ -182,14 +207,15 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
     Why not folium's MarkerCluster or FastMarkerCluster (Leaflet.markercluster): it makes a
     Leaflet marker for every initiative and clusters them at every zoom level before the first
     cluster shows, about half a second at 10,000 initiatives on a modest machine. Here the points
-    (position, category, row in the texts) travel in the page, gzip-compressed (base64, decoded
-    and decompressed natively by the browser), and are indexed once by Supercluster (a k-d tree
-    per zoom level, a few tens of milliseconds); the popup texts, which only an opened popup
-    needs, are fetched after the first clusters (see MarkerTable). Only what the view shows
-    becomes markers, redrawn after each move (markers still in view are kept, so an open popup
-    stays open). A cluster opens by zooming in; initiatives at one place, which no zoom
-    separates, open as one popup listing them all. Every text in the rows is already
-    HTML-escaped; the lookup tables hold our own labels, JSON-encoded.
+    travel in the page, gzip-compressed (base64, decoded and decompressed natively by the
+    browser), and are indexed once by Supercluster (a k-d tree per zoom level, a few tens of
+    milliseconds); the popup texts, which only an opened popup needs, are fetched after the
+    first clusters (see MarkerTable). Only what the view shows becomes markers, redrawn after
+    each move (markers still in view are kept, so an open popup stays open). A cluster opens by
+    zooming in; initiatives at one place, which no zoom separates, open as one popup listing
+    them all. Markers and clusters are buttons with a name, reached with Tab and opened with
+    Enter or Space. The code is ui/js/clustered_map.js, inlined as a module: module scripts run
+    once the page is parsed, after folium's script has made the map.
     """
 
     _template = Template(
@@ -200,104 +226,17 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
             .bim-cluster div { box-sizing: border-box; height: 100%; border: 5px solid transparent;
                 border-radius: 50%; background: rgba(4, 90, 141, 0.9) padding-box; color: #fff;
                 font: bold 12px/1 sans-serif; display: flex; align-items: center; justify-content: center; }
+            .bim-marker span { display: block; width: 14px; height: 14px; box-sizing: border-box;
+                border-radius: 50%; border: 2px solid #fff; box-shadow: 0 0 2px #000; }
+            .bim-marker:focus-visible, .bim-cluster:focus-visible { outline: 3px solid #000;
+                outline-offset: 2px; box-shadow: 0 0 0 6px #fff; border-radius: 50%; }
         </style>
         {% endmacro %}
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = (function () {
-            var map = {{ this._parent.get_name() }};
-            var categories = {{ this.categories }};
-            var communes = {{ this.communes }};
-            var websiteLabel = {{ this.website_label }};
-            var pictureLabel = {{ this.picture_label }};
-            var clusterTitle = {{ this.cluster_title }};
-            var shown = L.layerGroup().addTo(map);
-            var index = new Supercluster({radius: 60, minZoom: map.getMinZoom(), maxZoom: map.getMaxZoom()});
-            var unavailable = {{ this.unavailable }};
-            var textsUrl = {{ this.texts_url }};
-            var points = [], texts;  // texts: undefined until fetched, null if they could not be
-            var drawn = {};
-            var icons = categories.map(function (category) {
-                return L.divIcon({className: "bim-marker", iconSize: [14, 14],
-                    html: '<span style="display:block;width:14px;height:14px;border-radius:50%;'
-                        + 'border:2px solid #fff;box-shadow:0 0 2px #000;background:' + category[1] + '"></span>'});
-            });
-            function decoded(payload) {
-                return fetch("data:application/octet-stream;base64," + payload).then(function (response) {
-                    return new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).json();
-                });
-            }
-            function popupHtml(i) {
-                var text = texts && texts[points[i][3]], category = categories[points[i][2]];
-                if (!text) return '<div class="bim-popup">' + category[0] + '<br><em>' + unavailable + '</em></div>';
-                var parts = ['<strong>' + text[1] + '</strong>',
-                    '<span style="color:' + category[1] + '">&#9679;</span> ' + category[0]];
-                if (text[0] >= 0) parts.push(communes[text[0]]);
-                if (text[4]) parts.push('<em>' + text[4] + '</em>');
-                if (text[2]) parts.push(text[2]);
-                if (text[5]) parts.push('<em>' + text[5] + '</em>');
-                if (text[3]) parts.push('<a href="' + text[3] + '" target="_blank" rel="noopener noreferrer">'
-                    + websiteLabel + '</a>');
-                if (text[6]) parts.push('<a href="' + text[6] + '" target="_blank" rel="noopener noreferrer">'
-                    + pictureLabel + '</a>');
-                return '<div class="bim-popup">' + parts.join('<br>') + '</div>';
-            }
-            function pointMarker(i, latlng) {
-                var marker = L.marker(latlng, {icon: icons[points[i][2]]});
-                marker.bindPopup(function () {
-                    if (texts !== undefined) return popupHtml(i);
-                    ready.then(function () { marker.setPopupContent(popupHtml(i)); });
-                    return "…";
-                }, {maxWidth: 320});
-                return marker;
-            }
-            function clusterMarker(id, count, latlng) {
-                var size = count < 10 ? 32 : count < 100 ? 40 : 48;
-                var icon = L.divIcon({className: "bim-cluster", iconSize: [size, size],
-                    html: "<div>" + count + "</div>"});
-                var marker = L.marker(latlng, {icon: icon, title: clusterTitle.replace("{n}", count)});
-                marker.on("click", function () {
-                    var zoom = index.getClusterExpansionZoom(id);
-                    if (zoom <= map.getMaxZoom()) {
-                        map.setView(latlng, zoom);
-                        return;
-                    }
-                    ready.then(function () {
-                        var here = index.getLeaves(id, Infinity).map(function (leaf) {
-                            return popupHtml(leaf.properties.i);
-                        });
-                        marker.bindPopup(here.join("<hr>"), {maxWidth: 320, maxHeight: 320}).openPopup();
-                    });
-                });
-                return marker;
-            }
-            function draw() {
-                var view = map.getBounds().pad(0.2), next = {};
-                var bbox = [view.getWest(), view.getSouth(), view.getEast(), view.getNorth()];
-                index.getClusters(bbox, map.getZoom()).forEach(function (feature) {
-                    var p = feature.properties, lonlat = feature.geometry.coordinates, latlng = [lonlat[1], lonlat[0]];
-                    var key = p.cluster ? "c" + p.cluster_id : "p" + p.i;
-                    next[key] = drawn[key] || (p.cluster ? clusterMarker(p.cluster_id, p.point_count, latlng)
-                        : pointMarker(p.i, latlng));
-                });
-                Object.keys(drawn).forEach(function (key) { if (!next[key]) shown.removeLayer(drawn[key]); });
-                Object.keys(next).forEach(function (key) { if (!drawn[key]) shown.addLayer(next[key]); });
-                drawn = next;
-            }
-            var ready = decoded("{{ this.points }}").then(function (data) {
-                points = data;
-                index.load(points.map(function (point, i) {
-                    var where = {type: "Point", coordinates: [point[1], point[0]]};
-                    return {type: "Feature", properties: {i: i}, geometry: where};
-                }));
-                draw();
-                map.on("moveend", draw);
-                return fetch(textsUrl).then(function (response) {
-                    if (!response.ok) throw new Error("popup texts: HTTP " + response.status);
-                    return response.json();
-                });
-            }).then(function (data) { texts = data; }, function () { texts = null; });
-            return {ready: ready, popupHtml: popupHtml, size: function () { return points.length; }};
-        })();
+        {% macro html(this, kwargs) %}
+        <script type="module">
+        {{ this.code }}
+        window.{{ this.get_name() }} = start({{ this._parent.get_name() }}, {{ this.config }});
+        </script>
         {% endmacro %}
         """
     )
@@ -307,15 +246,25 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
         self._name = "ClusteredInitiatives"
         self.default_js = [("supercluster", LOCAL_ASSETS["supercluster"])]
         self.default_css = []
-        self.points = _packed(points)
-        self.texts_url = _script_json(texts_url)
-        self.unavailable = _script_json(safe.text(t("map.popup_unavailable", lang)))
-        categories = [[safe.text(category_label(key, lang)), c.colour] for key, c in CATEGORIES.items()]
-        self.categories = _script_json(categories)
-        self.communes = _script_json([safe.text(name) for name in commune_names.values()])
-        self.website_label = _script_json(safe.text(t("map.popup_website", lang)))
-        self.picture_label = _script_json(safe.text(t("contribute.picture", lang)))
-        self.cluster_title = _script_json(t("map.cluster_title", lang))
+        self.code = _module_code()
+        labels = {
+            "website": safe.text(t("map.popup_website", lang)),
+            "picture": safe.text(t("contribute.picture", lang)),
+            "unavailable": safe.text(t("map.popup_unavailable", lang)),
+            "cluster": t("map.cluster_title", lang),  # a title attribute: Leaflet sets it as text
+        }
+        categories = [
+            {"label": safe.text(category_label(key, lang)), "colour": c.colour} for key, c in CATEGORIES.items()
+        ]
+        self.config = _script_json(
+            {
+                "points": packed_points(points),
+                "textsUrl": texts_url,
+                "categories": categories,
+                "communes": [safe.text(name) for name in commune_names.values()],
+                "labels": labels,
+            }
+        )
 
 
 def _compact_json(value: object) -> bytes:
@@ -325,6 +274,11 @@ def _compact_json(value: object) -> bytes:
 def _packed(value: object) -> str:
     """`value` as gzip-compressed JSON in base64, for the browser's DecompressionStream."""
     return base64.b64encode(gzip.compress(_compact_json(value), compresslevel=6, mtime=0)).decode("ascii")
+
+
+def packed_points(points: list[list]) -> str:
+    """Points (values of POINT_FIELDS) as the map page carries them: the table, packed."""
+    return _packed({"fields": list(POINT_FIELDS), "rows": points})
 
 
 def _script_json(value: object) -> str:
@@ -371,15 +325,26 @@ def add_sectors(
     ).add_to(m)
 
 
-def page(m: folium.Map) -> str:
-    """The map as a standalone HTML page that loads only the app's local assets."""
+def page(m: folium.Map, title: str, lang: str) -> str:
+    """The map as a standalone HTML page in `lang`, named `title`, that loads only the app's local
+    assets (a frame's document needs its own title and language for screen readers)."""
     localise_assets(m)
-    return m.get_root().render()
+    root = m.get_root()
+    root.title = safe.text(title)
+    html = root.render()
+    if not html.startswith(HTML_START):
+        raise ValueError(f"the map page no longer starts with {HTML_START!r}: its language cannot be set")
+    return f'<!DOCTYPE html>\n<html lang="{safe.text(lang)}">' + html.removeprefix(HTML_START)
 
 
 def show(page_html: str, title: str, height: int = MAP_HEIGHT_PX) -> None:
     """Show a map page (see `page`) in an iframe named `title` for screen readers."""
     st.iframe(page_html, height=height, alt=title)
+
+
+def show_map(m: folium.Map, title: str, lang: str, height: int = MAP_HEIGHT_PX) -> None:
+    """Show `m` as its page (see `page`) in an iframe named `title`."""
+    show(page(m, title, lang), title, height)
 
 
 def class_colours(values: pd.Series) -> tuple[pd.Series, list[tuple[str, float, float]]]:

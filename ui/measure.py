@@ -39,7 +39,7 @@ def same_metric(metric: str, measure: str) -> str:
 def service_area_map(config: settings.Settings, layers: data.Layers, categories: tuple[str, ...], lang: str) -> None:
     """A map of the area within a 500 m and a 1 km walk of the initiatives of `categories`."""
     title = t("coverage.service_area_title", lang)
-    st.subheader(title)
+    st.header(title)
     area = data.service_area(data.snapshot(config), categories)
     m = maps.base_map(config)
     maps.add_commune_borders(m, layers.communes_web, lang)
@@ -47,7 +47,7 @@ def service_area_map(config: settings.Settings, layers: data.Layers, categories:
         label = t("coverage.service_area_label", lang, radius=int(row["radius_m"]))
         shape = area[area["radius_m"] == row["radius_m"]].assign(label=label)
         maps.add_sectors(m, shape, SERVICE_AREA_COLOURS[int(row["radius_m"])], ["label"], [""])
-    maps.show(maps.page(m), title, height=460)
+    maps.show_map(m, title, lang, height=460)
     components.legend(
         (
             (colour, t("coverage.service_area_label", lang, radius=radius))

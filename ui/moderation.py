@@ -53,7 +53,7 @@ def password_hash(ctx: PageContext, store: Store) -> str:
             "python -m ingest hash-password\n"
             "export BIM_MODERATOR_PASSWORD_HASH='scrypt$...'\n"
             "# or, in .streamlit/secrets.toml:  moderator_password_hash = 'scrypt$...'",
-            language="sh",
+            language=None,  # plain: Streamlit's syntax colours fail AA contrast on its code background
         )
         st.stop()
     return stored_hash
@@ -220,8 +220,11 @@ def record_facts(ctx: PageContext, record: Record) -> None:
         (t("contribute.address", lang), safe.text(address)),
         (t("column.commune", lang), safe.text(commune_name(record["nis_code"], lang))),
         (t("moderate.precision", lang), safe.text(precision)),
-        (t("contribute.website", lang), f'<a href="{website}" rel="noopener noreferrer">{website}</a>'),
-        (t("contribute.image_url", lang), f'<a href="{image}" rel="noopener noreferrer">{image}</a>'),
+        (
+            t("contribute.website", lang),
+            f'<a href="{website}" rel="noopener noreferrer">{website}</a>' if website else "",
+        ),
+        (t("contribute.image_url", lang), f'<a href="{image}" rel="noopener noreferrer">{image}</a>' if image else ""),
         (t("contribute.story", lang), safe.text(record["story"])),
         (t("moderate.reason", lang), safe.text(record["status_reason"])),
         (t("column.source", lang), safe.text(f"{record['source_name']} #{record['source_row'] or ''}")),

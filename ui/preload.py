@@ -20,6 +20,8 @@ from ui import maps
 
 STREAMLIT_JS = Path(st.__file__).parent / "static" / "static" / "js"
 FRAME_CHUNK = "IFrame.*.js"  # the code of st.iframe in Streamlit's build
+# HTML that is not a page: components' own pages, and files under ./static served as they are.
+NOT_PAGES = ("/component/", "/app/static/")
 MAP_ASSETS = ("leaflet", "leaflet_css", "supercluster")  # what maps.ClusteredInitiatives loads
 
 
@@ -43,9 +45,16 @@ def link_header(chunks: list[str]) -> bytes:
     return ", ".join(links).encode("ascii")
 
 
+def is_page(path: str) -> bool:
+    """Whether `path` is one of Streamlit's pages (its index.html), the only documents the header's
+    relative URLs fit: a component's page (st_folium, /component/...) would resolve them under its
+    own folder and fetch nothing but 404s."""
+    return not path.startswith(NOT_PAGES)
+
+
 class PreloadMapCode:
-    """ASGI middleware: adds the `Link` header to every HTML response (Streamlit's index.html), except
-    under `skip_prefixes` (pages served without Streamlit, which would fetch its code for nothing)."""
+    """ASGI middleware: adds the `Link` header to the HTML responses of Streamlit's pages (`is_page`),
+    except under `skip_prefixes` (pages served without Streamlit, which would fetch its code for nothing)."""
 
     def __init__(self, app: ASGIApp, skip_prefixes: tuple[str, ...] = ()) -> None:
         self.app = app
@@ -53,7 +62,7 @@ class PreloadMapCode:
         self.skip_prefixes = skip_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(self.skip_prefixes):
+        if scope["type"] != "http" or not is_page(scope["path"]) or scope["path"].startswith(self.skip_prefixes):
             await self.app(scope, receive, send)
             return
 
