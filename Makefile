@@ -81,8 +81,9 @@ test: setup system-deps assets data/boroughs/build.json
 	node --test tests/js/
 	$(PY) -m pytest
 
+# ruff (lint and format) and mypy (configured in pyproject.toml: strict for core/ and geo/).
 lint: setup
-	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(PY) -m mypy
 
 bench: setup system-deps assets data/boroughs/build.json
 	$(PY) benchmarks/join.py

@@ -342,7 +342,9 @@ def test_an_upload_reports_counts_and_reasons_and_good_rows_publish_after_approv
     reasons = tables.first.inner_text()
     for reason in ("no name (nom/naam/name)", "duplicate of row 1", "website: not an http(s) address", "outside"):
         assert reason in reasons
-    close_header = page.locator('[data-testid="stAlert"]').filter(has_text="'Code postale': ignored, but its header is close")
+    close_header = page.locator('[data-testid="stAlert"]').filter(
+        has_text="'Code postale': ignored, but its header is close"
+    )
     expect(close_header).to_be_visible()
     columns = tables.last.inner_text()
     for header, field in (("Nom", "name"), ("Adresse", "address"), ("Horaires", "(ignored)")):

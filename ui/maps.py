@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import branca.element
 import folium
@@ -85,7 +86,7 @@ def localise_assets(m: folium.Map) -> None:
 
 def base_map(settings: Settings, location: tuple[float, float] = BRUSSELS, zoom: int = ZOOM_START) -> folium.Map:
     """A map with the configured basemap, or none when `settings.tiles_url` is empty."""
-    options = {"minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM}
+    options: dict[str, Any] = {"minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM}  # Leaflet's names, passed through
     m = folium.Map(location=location, zoom_start=zoom, tiles=None, control_scale=True, **options)
     if settings.tiles_url:
         folium.TileLayer(settings.tiles_url, attr=settings.tiles_attribution, max_zoom=MAX_ZOOM).add_to(m)
@@ -244,7 +245,7 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
     def __init__(self, points: list[list], texts_url: str, lang: str, commune_names: dict[str, str]) -> None:
         super().__init__()
         self._name = "ClusteredInitiatives"
-        self.default_js = [("supercluster", LOCAL_ASSETS["supercluster"])]
+        self.default_js = [("supercluster", str(LOCAL_ASSETS["supercluster"]))]
         self.default_css = []
         self.code = _module_code()
         labels = {
@@ -330,6 +331,8 @@ def page(m: folium.Map, title: str, lang: str) -> str:
     assets (a frame's document needs its own title and language for screen readers)."""
     localise_assets(m)
     root = m.get_root()
+    if not isinstance(root, branca.element.Figure):
+        raise TypeError(f"a folium map's root is a Figure, not {type(root).__name__}")
     root.title = safe.text(title)
     html = root.render()
     if not html.startswith(HTML_START):
