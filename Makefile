@@ -92,5 +92,5 @@ bench: setup system-deps assets data/boroughs/build.json
 	$(PY) benchmarks/app.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache data/boroughs/*.geojson data/boroughs/build.json data/network
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache data/boroughs/*.geojson data/boroughs/build.json data/network
 	rm -rf node_modules $(VENDOR) test-artifacts $(CATALOGS)
