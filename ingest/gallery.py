@@ -110,15 +110,12 @@ def add(
         "created_at": stamp,
         "updated_at": stamp,
     }
-    initiatives = store.tables.initiatives
+    initiatives, table = store.tables.initiatives, store.tables.pictures
     with store._write() as conn:
         if conn.execute(sa.select(initiatives.c.id).where(initiatives.c.id == initiative_id)).first() is None:
             raise RecordNotFoundError(f"{store.url}: no initiative with id {initiative_id}")
-        if (
-            conn.execute(sa.select(store.tables.pictures.c.id).where(store.tables.pictures.c.id == picture_id)).first()
-            is None
-        ):
-            conn.execute(sa.insert(store.tables.pictures), row)
+        if conn.execute(sa.select(table.c.id).where(table.c.id == picture_id)).first() is None:
+            conn.execute(sa.insert(table), row)
             store._audit(conn, actor, initiative_id, "add_picture", None, _logged(row))
             store._changed(conn)
     return picture_id
@@ -144,21 +141,14 @@ def set_status(store: Store, picture_id: str, status: str, actor: str) -> None:
     """Approve or reject one picture (moderation), in the audit log of its initiative."""
     if status not in PICTURE_STATUSES:
         raise StoreError(f"unknown picture status {status!r}: use one of {', '.join(PICTURE_STATUSES)}")
+    table = store.tables.pictures
     with store._write() as conn:
-        stored = conn.execute(
-            sa.select(store.tables.pictures.c.initiative_id, store.tables.pictures.c.status).where(
-                store.tables.pictures.c.id == picture_id
-            )
-        ).first()
+        stored = conn.execute(sa.select(table.c.initiative_id, table.c.status).where(table.c.id == picture_id)).first()
         if stored is None:
             raise RecordNotFoundError(f"{store.url}: no picture with id {picture_id}")
         if stored.status == status:
             return
-        conn.execute(
-            sa.update(store.tables.pictures)
-            .where(store.tables.pictures.c.id == picture_id)
-            .values(status=status, updated_at=now_iso())
-        )
+        conn.execute(sa.update(table).where(table.c.id == picture_id).values(status=status, updated_at=now_iso()))
         before, after = {"picture": picture_id, "status": stored.status}, {"picture": picture_id, "status": status}
         store._audit(conn, actor, stored.initiative_id, "set_picture_status", before, after)
         store._changed(conn)
@@ -166,10 +156,11 @@ def set_status(store: Store, picture_id: str, status: str, actor: str) -> None:
 
 def of_initiative(store: Store, initiative_id: str, statuses: tuple[str, ...] = ("published",)) -> list[Picture]:
     """The pictures of one initiative with one of `statuses`, oldest first."""
+    table = store.tables.pictures
     query = (
         sa.select(*_info(store))
-        .where(store.tables.pictures.c.initiative_id == initiative_id, store.tables.pictures.c.status.in_(statuses))
-        .order_by(store.tables.pictures.c.created_at, store.tables.pictures.c.id)
+        .where(table.c.initiative_id == initiative_id, table.c.status.in_(statuses))
+        .order_by(table.c.created_at, table.c.id)
     )
     with store.engine.connect() as conn:
         return [_picture(row) for row in conn.execute(query)]
@@ -177,23 +168,21 @@ def of_initiative(store: Store, initiative_id: str, statuses: tuple[str, ...] = 
 
 def pending(store: Store) -> list[Picture]:
     """Every picture waiting for a moderator, oldest first (its initiative may be pending or published)."""
-    query = (
-        sa.select(*_info(store))
-        .where(store.tables.pictures.c.status == "pending")
-        .order_by(store.tables.pictures.c.created_at, store.tables.pictures.c.id)
-    )
+    table = store.tables.pictures
+    query = sa.select(*_info(store)).where(table.c.status == "pending").order_by(table.c.created_at, table.c.id)
     with store.engine.connect() as conn:
         return [_picture(row) for row in conn.execute(query)]
 
 
 def published(store: Store) -> list[Picture]:
     """Every published picture of a published initiative, newest first."""
+    table = store.tables.pictures
     initiatives = store.tables.initiatives
     query = (
         sa.select(*_info(store))
-        .join(initiatives, initiatives.c.id == store.tables.pictures.c.initiative_id)
-        .where(store.tables.pictures.c.status == "published", initiatives.c.status == "published")
-        .order_by(store.tables.pictures.c.created_at.desc(), store.tables.pictures.c.id)
+        .join(initiatives, initiatives.c.id == table.c.initiative_id)
+        .where(table.c.status == "published", initiatives.c.status == "published")
+        .order_by(table.c.created_at.desc(), table.c.id)
     )
     with store.engine.connect() as conn:
         return [_picture(row) for row in conn.execute(query)]
@@ -211,15 +200,16 @@ def moderator_file(store: Store, digest: str) -> bytes | None:
 
 
 def _file(store: Store, digest: str, public: bool) -> bytes | None:
+    table = store.tables.pictures
     initiatives = store.tables.initiatives
     for column, data in (
-        (store.tables.pictures.c.display_digest, store.tables.pictures.c.display),
-        (store.tables.pictures.c.thumb_digest, store.tables.pictures.c.thumbnail),
+        (table.c.display_digest, table.c.display),
+        (table.c.thumb_digest, table.c.thumbnail),
     ):
         query = sa.select(data).where(column == digest).limit(1)
         if public:
-            query = query.join(initiatives, initiatives.c.id == store.tables.pictures.c.initiative_id).where(
-                store.tables.pictures.c.status == "published", initiatives.c.status == "published"
+            query = query.join(initiatives, initiatives.c.id == table.c.initiative_id).where(
+                table.c.status == "published", initiatives.c.status == "published"
             )
         with store.engine.connect() as conn:
             found = conn.execute(query).scalar()

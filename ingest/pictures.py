@@ -33,7 +33,12 @@ DISPLAY_PX = 1600  # the longer side of the display size
 THUMBNAIL_PX = 320
 DISPLAY_QUALITY = 82
 THUMBNAIL_QUALITY = 75
-LICENCES = ("CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0")
+# The licences a contributor may choose (SPDX id -> label, deed).
+LICENCES = {
+    "CC-BY-4.0": ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+    "CC-BY-SA-4.0": ("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/"),
+    "CC0-1.0": ("CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
+}
 ALT_CHARS = 300
 CREDIT_CHARS = 200
 # Refusal codes (messages in i18n: "picture.error_<code>").
