@@ -27,6 +27,7 @@ with ctx.guard():
     text = text_filter.chosen()
     shown, total = data.filtered(snap, categories, nis_codes, text)
     map_page = data.initiatives_map(snap, lang, tuple(categories), tuple(nis_codes), text)
+    listing = data.picture_listing(snap)
 
 maps.show(map_page, t("map.frame_title", lang))
 left, middle, right = filters.columns([2, 2, 1.5])
@@ -44,7 +45,7 @@ st.subheader(t("map.list_title", lang))
 components.initiative_list(shown, lang)
 
 st.subheader(t("download.title_filtered", lang))
-components.initiatives_downloads(shown, lang, key="download")
+components.initiatives_downloads(shown, lang, key="download", pictures=listing)
 
 # Beyond the app: this view on another site (web/embed.py) and in a feed reader (web/feeds.py).
 origin = urls.origin_of(st.context.url)
