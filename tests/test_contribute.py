@@ -297,7 +297,7 @@ def test_the_password_hash_may_come_from_streamlit_secrets() -> None:
     page.text_input[1].input(PASSWORD)
     page.button[0].click().run()
     assert "Logged in: bob" in page.caption[0].value
-    tabs = ("queue", "upload", "edits", "events", "reports", "claims", "history")
+    tabs = ("queue", "pictures", "upload", "edits", "events", "reports", "claims", "history")
     assert [tab.label for tab in page.tabs] == [t(f"moderate.{name}_tab", "en") for name in tabs]
 
 
