@@ -103,3 +103,16 @@ def test_a_pending_picture_gets_404_by_its_url(config: settings.Settings) -> Non
 @pytest.mark.parametrize("name", ["0" * 64 + ".webp", "../initiatives.sqlite", "A" * 64 + ".webp", "0" * 64 + ".jpg"])
 def test_unknown_or_malformed_picture_names_get_404(config: settings.Settings, name: str) -> None:
     assert _picture(name).status_code == 404
+
+
+def test_the_popup_extras_give_each_initiative_its_id_and_only_published_thumbnails(config: settings.Settings) -> None:
+    picture = _stored_picture(config, "published")
+    table = data.marker_table(data.snapshot(config))
+    assert table.extras_name != table.name
+    extras = json.loads(gzip.decompress(_get(table.extras_name).body))
+    assert len(extras) == 12 and {row[0] for row in extras} == set(table.points)
+    with_pictures = [row for row in extras if len(row) > 1]
+    assert with_pictures == [
+        [picture.initiative_id, picture.thumb_url, "A polyglot", picture.thumb_width, picture.thumb_height]
+    ]
+    assert table.points[picture.initiative_id][3] == extras.index(with_pictures[0])  # the row the popup reads

@@ -162,18 +162,41 @@ class MarkerTable:
     points: dict[str, list]  # record id -> [lat, lon, category index, row in the texts]
     texts: bytes  # gzip JSON, a row per initiative: commune index, then the escaped texts
     name: str  # "{content digest}.json"
+    # gzip JSON, a row per initiative: its page's id, then its thumbnail (url, alt, width, height) if
+    # it has one; fetched only when a popup first opens, so the page and the texts stay as small.
+    extras: bytes = b""
+    extras_name: str = ""  # "{content digest}.json"
 
     @property
     def texts_url(self) -> str:
         return f"{TEXTS_ROUTE}/{self.name}"
 
+    @property
+    def extras_url(self) -> str:
+        return f"{TEXTS_ROUTE}/{self.extras_name}"
 
-def marker_table(records: pd.DataFrame, commune_codes: list[str]) -> MarkerTable:
-    """The map rows of `records` (see `marker_rows`) as points and popup texts."""
+
+def marker_table(
+    records: pd.DataFrame, commune_codes: list[str], thumbnails: dict[str, tuple[str, str, int, int]] | None = None
+) -> MarkerTable:
+    """The map rows of `records` (see `marker_rows`) as points and popup texts, and the popups'
+    extras: each record's id and its `thumbnails` entry (url, alt, width, height), if any."""
     rows = marker_rows(records, commune_codes)
     points = {record_id: [*row[:3], i] for i, (record_id, row) in enumerate(rows.items())}
     texts = gzip.compress(_compact_json([row[3:] for row in rows.values()]), compresslevel=6, mtime=0)
-    return MarkerTable(points, texts, f"{hashlib.sha256(texts).hexdigest()[:24]}.json")
+    pictures = thumbnails or {}
+    extras_rows = [
+        [record_id, *(safe.text(value) for value in pictures[record_id][:2]), *pictures[record_id][2:]]
+        if record_id in pictures
+        else [record_id]
+        for record_id in rows
+    ]
+    extras = gzip.compress(_compact_json(extras_rows), compresslevel=6, mtime=0)
+    return MarkerTable(points, texts, _content_name(texts), extras, _content_name(extras))
+
+
+def _content_name(data: bytes) -> str:
+    return f"{hashlib.sha256(data).hexdigest()[:24]}.json"
 
 
 class ClusteredInitiatives(JSCSSMixin, MacroElement):
@@ -215,6 +238,14 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
             var unavailable = {{ this.unavailable }};
             var textsUrl = {{ this.texts_url }};
             var points = [], texts;  // texts: undefined until fetched, null if they could not be
+            var extrasUrl = {{ this.extras_url }}, pageUrl = {{ this.page_url }}, pageLabel = {{ this.page_label }};
+            var extras, extrasReady;  // the pages' ids and thumbnails: fetched when a popup first opens
+            function withExtras(then) {
+                extrasReady = extrasReady || fetch(extrasUrl).then(function (response) {
+                    return response.ok ? response.json() : null;
+                }).then(function (data) { extras = data; }, function () { extras = null; });
+                extrasReady.then(then);
+            }
             var drawn = {};
             var icons = categories.map(function (category) {
                 return L.divIcon({className: "bim-marker", iconSize: [14, 14],
@@ -239,11 +270,17 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
                     + websiteLabel + '</a>');
                 if (text[6]) parts.push('<a href="' + text[6] + '" target="_blank" rel="noopener noreferrer">'
                     + pictureLabel + '</a>');
+                var extra = extras && extras[points[i][3]];
+                if (extra && extra[1]) parts.unshift('<img src="' + extra[1] + '" alt="' + extra[2] + '" width="'
+                    + extra[3] + '" height="' + extra[4] + '" loading="lazy" style="max-width:100%;height:auto">');
+                if (extra) parts.push('<a href="' + pageUrl + encodeURIComponent(extra[0])
+                    + '" target="_blank" rel="noopener">' + pageLabel + '</a>');
                 return '<div class="bim-popup">' + parts.join('<br>') + '</div>';
             }
             function pointMarker(i, latlng) {
                 var marker = L.marker(latlng, {icon: icons[points[i][2]]});
                 marker.bindPopup(function () {
+                    if (extras === undefined) withExtras(function () { marker.setPopupContent(popupHtml(i)); });
                     if (texts !== undefined) return popupHtml(i);
                     ready.then(function () { marker.setPopupContent(popupHtml(i)); });
                     return "…";
@@ -261,7 +298,7 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
                         map.setView(latlng, zoom);
                         return;
                     }
-                    ready.then(function () {
+                    ready.then(function () { withExtras(function () {}); return extrasReady; }).then(function () {
                         var here = index.getLeaves(id, Infinity).map(function (leaf) {
                             return popupHtml(leaf.properties.i);
                         });
@@ -302,13 +339,18 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
         """
     )
 
-    def __init__(self, points: list[list], texts_url: str, lang: str, commune_names: dict[str, str]) -> None:
+    def __init__(
+        self, points: list[list], texts_url: str, lang: str, commune_names: dict[str, str], extras_url: str = ""
+    ) -> None:
         super().__init__()
         self._name = "ClusteredInitiatives"
         self.default_js = [("supercluster", LOCAL_ASSETS["supercluster"])]
         self.default_css = []
         self.points = _packed(points)
         self.texts_url = _script_json(texts_url)
+        self.extras_url = _script_json(extras_url)
+        self.page_url = _script_json(f"/initiative?lang={lang}&id=")
+        self.page_label = _script_json(safe.text(t("initiative.open", lang)))
         self.unavailable = _script_json(safe.text(t("map.popup_unavailable", lang)))
         categories = [[safe.text(category_label(key, lang)), c.colour] for key, c in CATEGORIES.items()]
         self.categories = _script_json(categories)
@@ -337,7 +379,7 @@ def add_initiatives(
 ) -> None:
     """The initiatives `record_ids` (those placed, in `table`) as one clustered layer, coloured by category."""
     points = [table.points[record_id] for record_id in record_ids if record_id in table.points]
-    ClusteredInitiatives(points, table.texts_url, lang, commune_names).add_to(m)
+    ClusteredInitiatives(points, table.texts_url, lang, commune_names, table.extras_url).add_to(m)
 
 
 def add_choropleth(
