@@ -73,7 +73,9 @@ if not is_missing(record["lon"]) and not is_missing(record["lat"]):
         ).add_to(m)
     place = (record["lat"], record["lon"])
     folium.CircleMarker(place, radius=9, color=PLACE_COLOUR, fill=True, fill_opacity=0.9).add_to(m)
-    maps.show(maps.page(m), t("initiative.map_title", lang), height=MAP_HEIGHT_PX)
+    title = t("initiative.map_title", lang)
+    m.get_root().title = safe.text(title)  # the frame's own document needs a title and a language
+    maps.show(maps.page(m).replace("<html>", f'<html lang="{lang}">', 1), title, height=MAP_HEIGHT_PX)
     if not neighbours.empty:
         st.header(t("initiative.nearby", lang))
         items = "".join(
@@ -91,5 +93,5 @@ provenance = [
 st.html(f"<p><small>{'<br>'.join(provenance)}</small></p>")
 origin = urlsplit(st.context.url or "")
 base = f"{origin.scheme}://{origin.netloc}" if origin.netloc else ""
-st.caption(t("initiative.link", lang))
+st.markdown(t("initiative.link", lang))  # not a caption: Streamlit's caption grey is below AA contrast
 st.code(f"{base}{pictures.INITIATIVE_PATH}?id={quote(record_id)}", language=None)

@@ -12,7 +12,7 @@ PAGE_SIZE = 10
 
 ctx = page.start("stories.title")
 lang = ctx.lang
-st.caption(t("stories.intro", lang))
+st.markdown(t("stories.intro", lang))  # not captions: Streamlit's caption grey is below AA contrast
 
 left, right = st.columns(2)
 commune_filter = components.commune_filter("stories_communes", lang)
@@ -41,7 +41,7 @@ page_number = (
 state.write_param("stories_page", lang, "page")
 first = (page_number - 1) * PAGE_SIZE
 shown = told.iloc[first : first + PAGE_SIZE]
-st.caption(t("stories.count", lang, n=number(len(told), lang), first=first + 1, last=first + len(shown)))
+st.markdown(t("stories.count", lang, n=number(len(told), lang), first=first + 1, last=first + len(shown)))
 items = []
 for row in shown.itertuples(index=False):
     picture = first_pictures.get(row.id)
