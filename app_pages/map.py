@@ -27,9 +27,10 @@ with ctx.guard():
     text = text_filter.chosen()
     shown, total = data.filtered(snap, categories, nis_codes, text)
     map_page = data.initiatives_map(snap, lang, tuple(categories), tuple(nis_codes), text)
-    listing = data.picture_listing(snap)
 
 maps.show(map_page, t("map.frame_title", lang))
+with ctx.guard():  # after the map: only the downloads below need the pictures
+    listing = data.picture_listing(snap)
 left, middle, right = filters.columns([2, 2, 1.5])
 category_filter.draw(left, t("map.filter_categories", lang))
 commune_filter.draw(middle, t("map.filter_communes", lang))
