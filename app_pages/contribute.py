@@ -10,8 +10,8 @@ from core.errors import SubmissionError
 from core.taxonomy import CATEGORIES
 from i18n import category_label, commune_name, t
 from i18n.mail import composer
-from ingest import contribute, owners
-from ui import components, contribution, data, page
+from ingest import contribute, gallery, owners
+from ui import components, contribution, data, page, picture_forms
 
 HONEYPOT_KEY = "contribute_homepage"
 FIELDS = ("name", "category", "description", "address", "website", "contact", "image_url", "story")
@@ -89,6 +89,7 @@ with st.form("contribute_form"):
     )
     image_url = st.text_input(t("contribute.image_url", lang), max_chars=limits["image_url"], placeholder="https://")
     story = st.text_area(t("contribute.story", lang), max_chars=limits["story"], help=t("contribute.story_help", lang))
+    upload = picture_forms.fields(config, lang, key="contribute_picture")
     honeypot = st.text_input(t("contribute.honeypot", lang), key=HONEYPOT_KEY)
     sent = st.form_submit_button(t("contribute.submit", lang), type="primary")
 
@@ -110,10 +111,16 @@ if sent:
         token=st.session_state["contribute_token"],
         honeypot=honeypot,
     )
+    # The picture is checked and re-encoded first: a refused file stores nothing, not even the initiative.
+    processed = picture_forms.prepared(upload, config, lang) if upload is not None else None
+    if upload is not None and processed is None:
+        st.stop()
     with ctx.guard():
+        store = data.store(config.database_url)
         try:
-            store = data.store(config.database_url)
             record_id = contribute.submit(store, config, submission)
+            if upload is not None and processed is not None and record_id is not None:
+                gallery.add(store, record_id, processed, upload.caption, status="pending", actor="citizen")
         except SubmissionError as exc:
             components.submission_errors(exc, lang, "contribute.{field}", FIELDS)
             st.stop()

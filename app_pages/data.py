@@ -16,10 +16,11 @@ with ctx.guard():
     layers = ctx.layers
     records = data.published(ctx.snapshot)
     stats = data.statistics(ctx.snapshot, ())
+    listing = data.picture_listing(ctx.snapshot)
 attribution = layers.reference.metadata.get("attribution", [])
 
 st.header(t("data.initiatives_title", lang, n=number(len(records), lang)))
-components.initiatives_downloads(records, lang, key="all")
+components.initiatives_downloads(records, lang, key="all", pictures=listing)
 st.caption(t("data.initiatives_note", lang))
 licences = export.licences(records)
 if licences:

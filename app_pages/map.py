@@ -29,6 +29,8 @@ with ctx.guard():
     map_page = data.initiatives_map(snap, lang, tuple(categories), tuple(nis_codes), text)
 
 maps.show(map_page, t("map.frame_title", lang))
+with ctx.guard():  # after the map: only the downloads below need the pictures
+    listing = data.picture_listing(snap)
 left, middle, right = filters.columns([2, 2, 1.5])
 category_filter.draw(left, t("map.filter_categories", lang))
 commune_filter.draw(middle, t("map.filter_communes", lang))
@@ -44,7 +46,7 @@ st.header(t("map.list_title", lang))
 components.initiative_list(shown, lang)
 
 st.header(t("download.title_filtered", lang))
-components.initiatives_downloads(shown, lang, key="download")
+components.initiatives_downloads(shown, lang, key="download", pictures=listing)
 
 # Beyond the app: this view on another site (web/embed.py) and in a feed reader (web/feeds.py).
 origin = urls.origin_of(st.context.url)

@@ -1,8 +1,9 @@
 """Benchmark: the map page with 10,000 published initiatives, in headless chromium and server-side.
 
-Run: `.venv/bin/python benchmarks/app.py [--initiatives N]` (after `make reference` and `make assets`).
-It copies the built reference data into a temporary folder, fills a store there with N synthetic
-initiatives, starts the real app (tiles off) and prints:
+Run: `.venv/bin/python benchmarks/app.py [--initiatives N] [--pictures P]` (after `make reference` and
+`make assets`). It copies the built reference data into a temporary folder, fills a store there with
+N synthetic initiatives (the first P of them with a published picture each, default 2,000), starts
+the real app (tiles off) and prints:
 - time from navigation until the first cluster is visible (headless chromium), measured in the
   page: from the navigation start (`performance.timeOrigin`) until the first cluster element is
   in the map frame and painted (two animation frames later), and Playwright's own sighting
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import os
 import shutil
 import statistics
@@ -38,12 +40,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from PIL import Image
 from playwright.sync_api import BrowserContext, Page, sync_playwright
 from streamlit.testing.v1 import AppTest
 
 from core import settings
 from geo import reference
 from geo.join import BoundaryJoin
+from ingest import gallery, pictures
+from ingest.store import open_store
 from tests.app_server import CHROMIUM, CHROMIUM_ARGS, map_texts_path, running_app
 from tests.sample_initiatives import app_environment, fill_store, sample_records
 
@@ -51,13 +56,23 @@ TARGETS = {"first_cluster_s": 2.0, "payload_mb": 1.5, "rerun_s": 0.5}
 VISITS = 7
 
 
-def prepare(folder: Path, n: int) -> settings.Settings:
-    """A data folder with the built reference data and a store of `n` initiatives."""
+def prepare(folder: Path, n: int, with_pictures: int) -> settings.Settings:
+    """A data folder with the built reference data and a store of `n` initiatives, the first
+    `with_pictures` of them with a published picture each (each of its own colour: its own file)."""
     config = settings.load()
     shutil.copytree(config.boroughs_dir, folder / "boroughs", ignore=shutil.ignore_patterns(".staging-*"))
     config = dataclasses.replace(config, data_dir=folder)
     join = BoundaryJoin.from_reference(reference.load(folder))
-    return fill_store(config, sample_records(n, join), folder)
+    config = fill_store(config, sample_records(n, join), folder)
+    with open_store(config) as store:
+        for i, record_id in enumerate(store.read()["id"].iloc[:with_pictures]):
+            buffer = io.BytesIO()
+            Image.new("RGB", (400, 300), (i % 256, i // 256 % 256, 128)).save(buffer, "JPEG")
+            caption = pictures.Caption(f"Picture {i}", "Benchmark")
+            gallery.attach(
+                store, config, record_id, (buffer.getvalue(), f"{i}.jpg"), caption, status="published", actor="bench"
+            )
+    return config
 
 
 # In every frame: when the page title and the first cluster appear, painted (epoch milliseconds).
@@ -195,12 +210,13 @@ def server_rerun(config: settings.Settings, runs: int = 5) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--initiatives", type=int, default=10_000)
+    parser.add_argument("--pictures", type=int, default=2_000, help="how many initiatives have a picture")
     args = parser.parse_args()
     baseline_script = settings.PROJECT_DIR / ".bench-baseline.py"  # beside app.py: same Streamlit config
     with tempfile.TemporaryDirectory(prefix="bench-app-") as folder, ExitStack() as stack:
         stack.callback(baseline_script.unlink, missing_ok=True)
         baseline_script.write_text(BASELINE_PAGE)
-        config = prepare(Path(folder), args.initiatives)
+        config = prepare(Path(folder), args.initiatives, args.pictures)
         url = stack.enter_context(running_app(app_environment(config), Path(folder) / "streamlit.log"))
         baseline_url = stack.enter_context(
             running_app(app_environment(config), Path(folder) / "baseline.log", script=baseline_script.name)
@@ -231,7 +247,10 @@ def main() -> None:
 
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     target = TARGETS["first_cluster_s"]
-    print(f"initiatives: {args.initiatives:,}; machine load average (1, 5, 15 min): {load} on {os.cpu_count()} CPUs")
+    print(
+        f"initiatives: {args.initiatives:,}, {args.pictures:,} with a picture;"
+        f" machine load average (1, 5, 15 min): {load} on {os.cpu_count()} CPUs"
+    )
     print(f"first cluster visible, from navigation start (median of {VISITS}; page title = Streamlit's own start):")
     for label, v in (("returning visit (browser cache warm)", returning), ("first visit (empty browser cache)", first)):
         verdict = "OK" if v.cluster_s < target else "MISSED"

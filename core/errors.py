@@ -93,3 +93,13 @@ class ParameterError(BimError):
 
 class AccessError(BimError):
     """A moderator account may not see or change this initiative (an editor outside their commune)."""
+
+
+class PictureError(BimError):
+    """An uploaded picture is refused (nothing is stored): `code` says why, for the pages to translate."""
+
+    def __init__(self, file: object, reason: str, code: str) -> None:
+        self.file = str(file)
+        self.reason = reason
+        self.code = code
+        super().__init__(f"{self.file}: {reason}")

@@ -65,6 +65,7 @@ class Settings:
         return bool(self.smtp_host and self.smtp_sender)
 
     api_requests_per_minute: int = 300
+    picture_max_bytes: int = 10_000_000
 
     @property
     def boroughs_dir(self) -> Path:
@@ -132,4 +133,5 @@ def load() -> Settings:
         messages_per_hour=int(_env("BIM_MESSAGES_PER_HOUR", "5")),
         reports_per_hour=int(_env("BIM_REPORTS_PER_HOUR", "10")),
         api_requests_per_minute=int(_env("BIM_API_REQUESTS_PER_MINUTE", "300")),
+        picture_max_bytes=int(float(_env("BIM_PICTURE_MAX_MB", "10")) * 1_000_000),
     )

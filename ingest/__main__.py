@@ -16,7 +16,7 @@ from core.errors import BimError, ConfigurationError
 from core.record import STATUSES
 from geo import coverage, reference, walking
 from geo.geocode import build_index, geocode_one
-from ingest import accounts, agenda, export, mail, pipeline
+from ingest import accounts, agenda, export, gallery, mail, pictures, pipeline
 from ingest.store import backup, open_store
 
 
@@ -84,8 +84,25 @@ def _export(args: argparse.Namespace) -> None:
             nis_codes=args.commune or None,
             categories=args.category or None,
         )
-    count = export.export(records, args.format, Path(args.out))
+        listing = gallery.listing(store)
+    count = export.export(records, args.format, Path(args.out), pictures=listing)
     print(f"{count} initiatives written to {args.out} ({args.format}).")
+
+
+def _add_picture(args: argparse.Namespace) -> None:
+    """A moderator's picture: checked and re-encoded by the form's code, and published at once."""
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BimError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    config = settings.load()
+    caption = pictures.Caption(args.alt, args.credit, args.licence)
+    with open_store(config) as store:
+        picture_id = gallery.attach(store, config, args.id, (data, str(path)), caption, status="published", actor="cli")
+        picture = next(p for p in gallery.of_initiative(store, args.id) if p.id == picture_id)
+    size = f"{picture.display_width} × {picture.display_height}"
+    print(f"Picture published for initiative {args.id}: {picture.url} ({size})")
 
 
 def _stats(args: argparse.Namespace) -> None:
@@ -231,6 +248,15 @@ def parser() -> argparse.ArgumentParser:
         "--status", choices=(*STATUSES, "all"), default="published", help="which status (default: published)"
     )
     exp.set_defaults(run=_export)
+
+    pic = commands.add_parser("pictures", help="pictures of initiatives").add_subparsers(dest="action", required=True)
+    add = pic.add_parser("add", help="add a picture to an initiative, published at once (a moderator's action)")
+    add.add_argument("id", help="the initiative's id")
+    add.add_argument("file", help="a JPEG, PNG or WebP file (re-encoded; its metadata is dropped)")
+    add.add_argument("--alt", required=True, help="what the picture shows, for people who cannot see it")
+    add.add_argument("--credit", required=True, help="who made the picture")
+    add.add_argument("--licence", choices=pictures.LICENCES, default="CC-BY-4.0", help="default: CC-BY-4.0")
+    add.set_defaults(run=_add_picture)
 
     sta = commands.add_parser("stats", help="coverage statistics (straight line and walk) of the published initiatives")
     sta.add_argument("--out", required=True, help="CSV file to write, or GeoJSON polygons when it ends in .geojson")

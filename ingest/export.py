@@ -1,6 +1,9 @@
 """Export initiatives as GeoJSON (RFC 7946), CSV or GeoPackage: the CLI and the app's downloads.
 
-Whatever the caller passes, the private `contact` field is never written. Which records go out
+Whatever the caller passes, the private `contact` field is never written. Given the store's picture
+listing (`ingest.gallery.listing`), each record also lists its published pictures in `pictures`:
+{url, alt, credit, licence} with the url relative to the app (`/pictures/<sha256>.webp`); a list in
+GeoJSON, JSON text in CSV and GeoPackage (empty when the record has none). Which records go out
 (published ones, by default) is the caller's choice, through `Store.read`. Files are written to a
 temporary name and renamed, so a failed export leaves no partial file.
 """
@@ -30,11 +33,15 @@ PROPERTY_COLUMNS = tuple(c for c in PUBLIC_COLUMNS if c not in ("id", "lon", "la
 PROJECT_ATTRIBUTION = "Brussels initiatives map (open source)"
 
 
-def public_records(records: pd.DataFrame) -> pd.DataFrame:
-    """The public columns only, in schema order; coordinates rounded to about 1 cm."""
+def public_records(records: pd.DataFrame, pictures: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The public columns only, in schema order; coordinates rounded to about 1 cm. With a picture
+    listing (id, pictures), a last `pictures` column: each record's list, empty when it has none."""
     frame = records.reindex(columns=list(PUBLIC_COLUMNS))
     for name in ("lon", "lat"):
         frame[name] = pd.to_numeric(frame[name]).round(COORDINATE_DECIMALS)
+    if pictures is not None:
+        listed = dict(zip(pictures["id"], pictures["pictures"], strict=True))
+        frame["pictures"] = [listed.get(record_id, []) for record_id in frame["id"]]
     return frame
 
 
@@ -60,7 +67,8 @@ def to_geojson_dict(records: pd.DataFrame) -> dict[str, Any]:
     Records without coordinates become features with a null geometry (RFC 7946, 3.2), so that
     nothing is lost. Top-level `licence` and `attribution` members name the sources' licences.
     """
-    frame = public_records(records)
+    frame = records if "pictures" in records.columns else public_records(records)
+    properties = [*PROPERTY_COLUMNS, "pictures"] if "pictures" in frame.columns else PROPERTY_COLUMNS
     features = []
     for row in frame.to_dict("records"):
         lon, lat = _value(row["lon"]), _value(row["lat"])
@@ -69,7 +77,7 @@ def to_geojson_dict(records: pd.DataFrame) -> dict[str, Any]:
                 "type": "Feature",
                 "id": row["id"],
                 "geometry": None if lon is None or lat is None else {"type": "Point", "coordinates": [lon, lat]},
-                "properties": {c: _value(row[c]) for c in PROPERTY_COLUMNS},
+                "properties": {c: _value(row[c]) for c in properties},
             }
         )
     return {
@@ -91,16 +99,22 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{column: frame[column].map(defused) for column in text})
 
 
-def export(records: pd.DataFrame, fmt: Format, out_path: Path) -> int:
-    """Write `records` (public fields only) to `out_path` as `fmt`; returns how many were written."""
+def export(records: pd.DataFrame, fmt: Format, out_path: Path, pictures: pd.DataFrame | None = None) -> int:
+    """Write `records` (public fields only; with `pictures`, the listing of `ingest.gallery.listing`,
+    their published pictures too) to `out_path` as `fmt`; returns how many were written."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
     out_path = Path(out_path)
-    frame = public_records(records)
+    frame = public_records(records, pictures)
     with _replacing(out_path) as tmp:
         if fmt == "geojson":
             tmp.write_text(json.dumps(to_geojson_dict(frame), ensure_ascii=False, allow_nan=False), encoding="utf-8")
-        elif fmt == "csv":
+            return len(frame)
+        if "pictures" in frame.columns:  # one text cell in a table
+            frame["pictures"] = [
+                json.dumps(listed, ensure_ascii=False) if listed else None for listed in frame["pictures"]
+            ]
+        if fmt == "csv":
             spreadsheet_safe(frame).to_csv(tmp, index=False, encoding="utf-8")
         else:
             points = gpd.points_from_xy(frame["lon"], frame["lat"], crs="EPSG:4326")

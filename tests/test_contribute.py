@@ -250,7 +250,7 @@ def test_a_version_1_store_gains_image_story_and_revision_when_opened(tmp_path: 
     with open_store(config) as store, store.engine.begin() as conn:  # make it look like version 1
         conn.exec_driver_sql("ALTER TABLE initiatives DROP COLUMN image_url")
         conn.exec_driver_sql("ALTER TABLE initiatives DROP COLUMN story")
-        for later in ("revision", "accounts", "login_failures"):
+        for later in ("revision", "accounts", "login_failures", "pictures"):
             conn.exec_driver_sql(f"DROP TABLE {later}")
         conn.exec_driver_sql("DELETE FROM schema_version WHERE version > 1")
     with open_store(config) as store:
@@ -297,7 +297,7 @@ def test_the_password_hash_may_come_from_streamlit_secrets() -> None:
     page.text_input[1].input(PASSWORD)
     page.button[0].click().run()
     assert "Logged in: bob" in page.caption[0].value
-    tabs = ("queue", "upload", "edits", "events", "reports", "claims", "history")
+    tabs = ("queue", "pictures", "upload", "edits", "events", "reports", "claims", "history")
     assert [tab.label for tab in page.tabs] == [t(f"moderate.{name}_tab", "en") for name in tabs]
 
 

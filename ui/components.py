@@ -26,10 +26,11 @@ from streamlit.delta_generator import DeltaGenerator
 
 from core.errors import SubmissionError
 from core.taxonomy import CATEGORIES
+from core.text import is_missing
 from geo import coverage
 from i18n import category_label, commune_name, commune_names, number, t
 from ingest import contribute, export
-from ui import data, safe, state
+from ui import data, pictures, safe, state
 
 LIST_PAGE_SIZE = 50
 LIST_DESCRIPTION_CHARS = 400
@@ -116,8 +117,12 @@ def _list_item(row: Any, lang: str) -> str:  # a row of DataFrame.itertuples
     """One initiative as a list item: its facts on a line, then description, story and picture link."""
     address = " ".join(filter(None, (safe.text(v) for v in (row.street, row.housenumber, row.postcode, row.locality))))
     link = safe.link_attribute(row.website)
+    name = safe.text(row.name)
+    record_id = getattr(row, "id", None)  # records not read from the store have none, nor a page
+    if not is_missing(record_id):
+        name = f'<a href="{pictures.initiative_href(str(record_id), lang)}">{name}</a>'
     facts = [
-        f"<strong>{safe.text(row.name)}</strong>",
+        f"<strong>{name}</strong>",
         safe.text(category_label(row.category, lang)),
         safe.text(commune_name(row.nis_code, lang)),
         address,
@@ -173,13 +178,14 @@ def download_buttons(files: Sequence[Download], key: str | None = None) -> None:
         )
 
 
-def initiatives_downloads(records: pd.DataFrame, lang: str, key: str) -> None:
-    """`records` as GeoJSON, CSV and GeoPackage, by the same code as `python -m ingest export`."""
+def initiatives_downloads(records: pd.DataFrame, lang: str, key: str, pictures: pd.DataFrame | None = None) -> None:
+    """`records` as GeoJSON, CSV and GeoPackage, by the same code as `python -m ingest export`
+    (with `pictures`, `data.picture_listing`, each lists its published pictures)."""
     download_buttons(
         [
             Download(
                 t(f"download.{fmt}", lang),
-                functools.partial(data.export_bytes, records, cast(export.Format, fmt)),
+                functools.partial(data.export_bytes, records, cast(export.Format, fmt), pictures),
                 f"initiatives.{fmt}",
                 MIME_TYPES[fmt],
             )

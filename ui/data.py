@@ -21,7 +21,7 @@ import streamlit as st
 from core import settings
 from geo import coverage, display, network, reference, walking
 from i18n import LANGUAGES, commune_codes, commune_names, t
-from ingest import export, search
+from ingest import export, gallery, search
 from ingest.store import Store, open_store
 from ui import maps
 
@@ -50,6 +50,18 @@ def layers(data_dir: Path) -> Layers:
 
 
 @st.cache_resource(show_spinner=False)
+def _quartier_names(data_dir: Path) -> dict[str, dict[str, str]]:
+    quartiers = layers(data_dir).reference.quartiers
+    codes = quartiers["quartier_code"].astype(str)
+    return {lang: dict(zip(codes, quartiers[f"name_{lang}"].str.title(), strict=True)) for lang in ("fr", "nl")}
+
+
+def quartier_name(data_dir: Path, code: object, lang: str) -> str:
+    """A quartier's name in `lang` (FR for English: the quartiers are named in FR and NL), or ""."""
+    return _quartier_names(data_dir)["nl" if lang == "nl" else "fr"].get(str(code), "")
+
+
+@st.cache_resource(show_spinner=False)
 def store(database_url: str) -> Store:
     return open_store(dataclasses.replace(settings.load(), database_url=database_url))
 
@@ -75,6 +87,43 @@ def snapshot(config: settings.Settings) -> Snapshot:
 def published(snap: Snapshot) -> pd.DataFrame:
     """Every published initiative (public columns, core.record.PUBLIC_COLUMNS)."""
     return store(snap.config.database_url).read(status="published")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def published_pictures(snap: Snapshot) -> list[gallery.Picture]:
+    """Every published picture of a published initiative (no bytes), newest first."""
+    return gallery.published(store(snap.config.database_url))
+
+
+def pictures_of(snap: Snapshot, record_id: str) -> list[gallery.Picture]:
+    """The published pictures of one initiative, oldest first."""
+    return [p for p in reversed(published_pictures(snap)) if p.initiative_id == record_id]
+
+
+def first_pictures(snap: Snapshot) -> dict[str, gallery.Picture]:
+    """Initiative id -> its first published picture (for the stories page and the popups)."""
+    return {p.initiative_id: p for p in published_pictures(snap)}  # newest first: the oldest wins
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def picture_listing(snap: Snapshot) -> pd.DataFrame:
+    """The published pictures per initiative, as the exports list them (ingest.gallery.listing)."""
+    return gallery.listing(store(snap.config.database_url))
+
+
+def initiative(snap: Snapshot, record_id: str) -> dict | None:
+    """One published initiative's public fields, or None (unknown, pending, rejected: all alike)."""
+    records = published(snap)
+    found = records[records["id"] == record_id]
+    return None if found.empty else found.iloc[0].to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def stories(snap: Snapshot) -> pd.DataFrame:
+    """The published initiatives that tell a story, the latest change first."""
+    records = published(snap)
+    told = records[records["story"].fillna("").str.strip() != ""]
+    return told.sort_values(["updated_at", "id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -154,14 +203,17 @@ def service_area(snap: Snapshot, categories: tuple[str, ...]) -> gpd.GeoDataFram
 @st.cache_resource(show_spinner=False, max_entries=2)  # read-only: no copy per run
 def marker_table(snap: Snapshot) -> maps.MarkerTable:
     """The map rows of every published initiative, escaped once."""
-    return maps.marker_table(published(snap), commune_codes())
+    thumbnails = {
+        record_id: (p.thumb_url, p.alt, p.thumb_width, p.thumb_height) for record_id, p in first_pictures(snap).items()
+    }
+    return maps.marker_table(published(snap), commune_codes(), thumbnails)
 
 
 def popup_texts(config: settings.Settings, name: str) -> bytes | None:
-    """The popup texts `name` (see maps.MarkerTable) if the store still holds them: a page from
-    before the last change gets None, and its popups say to reload."""
+    """The popup texts or extras `name` (see maps.MarkerTable) if the store still holds them: a page
+    from before the last change gets None, and its popups say to reload."""
     table = marker_table(snapshot(config))
-    return table.texts if table.name == name else None
+    return table.texts if table.name == name else table.extras if table.extras_name == name else None
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -190,9 +242,10 @@ def warm(config: settings.Settings) -> None:
     service_area(snap, ())
 
 
-def export_bytes(records: pd.DataFrame, fmt: export.Format) -> bytes:
-    """`records` exported by the same code as `python -m ingest export` (public fields only)."""
+def export_bytes(records: pd.DataFrame, fmt: export.Format, pictures: pd.DataFrame | None = None) -> bytes:
+    """`records` exported by the same code as `python -m ingest export` (public fields only; with
+    `pictures`, the listing of `picture_listing`, their published pictures)."""
     with tempfile.TemporaryDirectory(prefix="bim-export-") as folder:
         path = Path(folder) / f"initiatives.{fmt}"
-        export.export(records, fmt, path)
+        export.export(records, fmt, path, pictures=pictures)
         return path.read_bytes()

@@ -110,6 +110,7 @@ def add_commune_borders(m: folium.Map, communes: gpd.GeoDataFrame, lang: str) ->
 # Texts: commune (index in the commune list, -1: none), then the escaped texts and http(s) links.
 POINT_FIELDS = ("lat", "lon", "category", "text")
 TEXT_FIELDS = ("commune", "name", "address", "website", "description", "story", "picture")
+EXTRA_FIELDS = ("id", "thumbnail", "alt", "width", "height")  # the initiative page's id, its thumbnail if any
 CLUSTERED_MAP_JS = Path(__file__).parent / "js" / "clustered_map.js"
 
 
@@ -173,20 +174,49 @@ class MarkerTable:
     points: dict[str, list]  # record id -> its values of POINT_FIELDS
     texts: bytes  # gzip JSON table of TEXT_FIELDS, a row per initiative
     name: str  # "{content digest}.json"
+    # gzip JSON, a row per initiative: its page's id, then its thumbnail (url, alt, width, height) if
+    # it has one; fetched only when a popup first opens, so the page and the texts stay as small.
+    extras: bytes = b""
+    extras_name: str = ""  # "{content digest}.json"
 
     @property
     def texts_url(self) -> str:
         return f"{TEXTS_ROUTE}/{self.name}"
 
+    @property
+    def extras_url(self) -> str:
+        return f"{TEXTS_ROUTE}/{self.extras_name}"
 
-def marker_table(records: pd.DataFrame, commune_codes: list[str]) -> MarkerTable:
-    """The map rows of `records` (see `marker_rows`) as points and popup texts."""
+
+def marker_table(
+    records: pd.DataFrame, commune_codes: list[str], thumbnails: dict[str, tuple[str, str, int, int]] | None = None
+) -> MarkerTable:
+    """The map rows of `records` (see `marker_rows`) as points and popup texts, and the popups'
+    extras: each record's id and its `thumbnails` entry (url, alt, width, height), if any."""
     rows = marker_rows(records, commune_codes)
     points = {
         record_id: [*(row[field] for field in POINT_FIELDS[:-1]), i] for i, (record_id, row) in enumerate(rows.items())
     }
     texts = gzip.compress(_compact_json(_table(TEXT_FIELDS, rows.values())), compresslevel=6, mtime=0)
-    return MarkerTable(points, texts, f"{hashlib.sha256(texts).hexdigest()[:24]}.json")
+    pictures = thumbnails or {}
+    extras_rows = (
+        dict(
+            zip(
+                EXTRA_FIELDS,
+                (record_id, *(safe.text(v) for v in pictures[record_id][:2]), *pictures[record_id][2:]),
+                strict=True,
+            )
+        )
+        if record_id in pictures
+        else {"id": record_id, "thumbnail": "", "alt": "", "width": 0, "height": 0}
+        for record_id in rows
+    )
+    extras = gzip.compress(_compact_json(_table(EXTRA_FIELDS, extras_rows)), compresslevel=6, mtime=0)
+    return MarkerTable(points, texts, _content_name(texts), extras, _content_name(extras))
+
+
+def _content_name(data: bytes) -> str:
+    return f"{hashlib.sha256(data).hexdigest()[:24]}.json"
 
 
 def _table(fields: tuple[str, ...], rows: Iterable[dict[str, object]]) -> dict[str, list]:
@@ -242,7 +272,9 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
         """
     )
 
-    def __init__(self, points: list[list], texts_url: str, lang: str, commune_names: dict[str, str]) -> None:
+    def __init__(
+        self, points: list[list], texts_url: str, lang: str, commune_names: dict[str, str], extras_url: str = ""
+    ) -> None:
         super().__init__()
         self._name = "ClusteredInitiatives"
         self.default_js = [("supercluster", str(LOCAL_ASSETS["supercluster"]))]
@@ -253,6 +285,7 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
             "picture": safe.text(t("contribute.picture", lang)),
             "unavailable": safe.text(t("map.popup_unavailable", lang)),
             "cluster": t("map.cluster_title", lang),  # a title attribute: Leaflet sets it as text
+            "page": safe.text(t("initiative.open", lang)),
         }
         categories = [
             {"label": safe.text(category_label(key, lang)), "colour": c.colour} for key, c in CATEGORIES.items()
@@ -261,6 +294,8 @@ class ClusteredInitiatives(JSCSSMixin, MacroElement):
             {
                 "points": packed_points(points),
                 "textsUrl": texts_url,
+                "extrasUrl": extras_url,
+                "pageUrl": f"/initiative?lang={lang}&id=",
                 "categories": categories,
                 "communes": [safe.text(name) for name in commune_names.values()],
                 "labels": labels,
@@ -292,7 +327,7 @@ def add_initiatives(
 ) -> None:
     """The initiatives `record_ids` (those placed, in `table`) as one clustered layer, coloured by category."""
     points = [table.points[record_id] for record_id in record_ids if record_id in table.points]
-    ClusteredInitiatives(points, table.texts_url, lang, commune_names).add_to(m)
+    ClusteredInitiatives(points, table.texts_url, lang, commune_names, table.extras_url).add_to(m)
 
 
 def add_choropleth(

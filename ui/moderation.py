@@ -24,11 +24,11 @@ from core.record import PRECISIONS
 from core.taxonomy import CATEGORIES
 from i18n import category_label, commune_name, t
 from i18n.mail import composer
-from ingest import accounts, contribute, export, owners, pipeline
+from ingest import accounts, contribute, export, gallery, owners, pipeline
 from ingest import moderation as roles
 from ingest.accounts import Account
 from ingest.store import Store
-from ui import components, contribution, safe
+from ui import components, contribution, picture_forms, safe
 from ui.page import PageContext
 
 MODERATOR_KEY = "moderator"
@@ -338,6 +338,35 @@ def audit_log(ctx: PageContext, store: Store, record: Record, moderator: Account
         st.dataframe(trail[["at", "actor", "action", "before", "after"]].astype(str), hide_index=True)
 
 
+def pictures(ctx: PageContext, store: Store, record: Record, moderator: Account) -> None:
+    """Every picture of the record, to publish or reject, and a form to add one (published at once)."""
+    st.markdown(f"**{t('moderate.pictures', ctx.lang)}**")
+    for picture in gallery.of_initiative(store, record["id"], gallery.PICTURE_STATUSES):
+        changed = picture_forms.review(store, picture, moderator.name, ctx.lang, key="queue")
+        if changed is not None:
+            done(ctx, f"moderate.picture_{changed}", record["name"])
+    with st.expander(t("moderate.picture_add", ctx.lang)), st.form(f"moderate_picture_{record['id']}"):
+        upload = picture_forms.fields(ctx.config, ctx.lang, key=f"moderate_picture_{record['id']}")
+        if st.form_submit_button(t("moderate.picture_add", ctx.lang)) and upload is not None:
+            processed = picture_forms.prepared(upload, ctx.config, ctx.lang)
+            if processed is not None:
+                gallery.add(store, record["id"], processed, upload.caption, status="published", actor=moderator.name)
+                done(ctx, "moderate.picture_added", record["name"])
+
+
+def pending_pictures(ctx: PageContext, store: Store, moderator: Account) -> None:
+    """Every picture waiting for a moderator, whatever its initiative's status (a published one's too)."""
+    waiting = gallery.pending(store)
+    if not waiting:
+        st.info(t("moderate.pictures_none", ctx.lang))
+    for picture in waiting:
+        name = (store.get(picture.initiative_id) or {}).get("name", "")
+        st.markdown(t("moderate.picture_of", ctx.lang, name=contribution.markdown_text(name)))
+        changed = picture_forms.review(store, picture, moderator.name, ctx.lang, key="waiting")
+        if changed is not None:
+            done(ctx, f"moderate.picture_{changed}", name)
+
+
 def review(ctx: PageContext, store: Store, moderator: Account) -> None:
     """The queue, then the chosen record: its facts, its likely duplicates, the actions, its log."""
     chosen = queue(ctx, store, moderator)
@@ -345,6 +374,7 @@ def review(ctx: PageContext, store: Store, moderator: Account) -> None:
         return
     record, similar = chosen
     record_facts(ctx, record)
+    pictures(ctx, store, record, moderator)
     similar_records(ctx, similar)
     approve_column, reject_column, duplicate_column = st.columns(3)
     approve(ctx, approve_column, store, record, moderator)

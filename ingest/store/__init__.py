@@ -7,7 +7,7 @@ Every write is one serialised transaction; ids are stable: uuid5 over (source_na
 One concern per module:
 
 - `schema.py`: the tables (`initiatives`, `schema_version`, `import_runs`, `audit_log`, `revision`,
-  `accounts`, `login_failures`).
+  `accounts`, `login_failures`, `pictures`: their rows are read and written by `ingest.gallery`).
 - `migrations.py`: the schema versions, applied in order when a store is opened.
 - `rows.py`: values normalised to plain Python, stable ids, content hashes.
 - `backend.py`: the protocol a backend meets; `sqlite.py` and `postgis.py` meet it (engine set-up,

@@ -68,12 +68,18 @@ def _v5_accounts(conn: Connection, tables: Tables, backend: Backend) -> None:
     tables.login_failures.create(conn)
 
 
+def _v6_pictures(conn: Connection, tables: Tables, backend: Backend) -> None:
+    """Version 6: the pictures of initiatives (ingest.gallery)."""
+    tables.pictures.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_create_tables,
     _v2_image_and_story,
     _v3_revision,
     _v4_owners,
     _v5_accounts,
+    _v6_pictures,
 )
 CURRENT_VERSION = len(MIGRATIONS)
 

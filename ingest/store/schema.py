@@ -40,6 +40,7 @@ class Tables:
     throttle: sa.Table
     accounts: sa.Table  # moderators: name, scrypt hash, commune (an editor's) or none (the region's)
     login_failures: sa.Table  # the login lockout, per account, shared by every app process
+    pictures: sa.Table  # the pictures of initiatives, their bytes included (ingest.gallery says why)
 
 
 def declare(spatial_columns: Sequence[sa.Column[Any]] = ()) -> Tables:
@@ -131,4 +132,28 @@ def declare(spatial_columns: Sequence[sa.Column[Any]] = ()) -> Tables:
         owner_tables.declare_throttle(meta),
         accounts,
         login_failures,
+        _pictures(meta),
+    )
+
+
+def _pictures(meta: sa.MetaData) -> sa.Table:
+    """One row per picture of an initiative: caption, status, and its two re-encoded files with their
+    content names (sha256), which the app serves them by."""
+    return sa.Table(
+        "pictures",
+        meta,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("initiative_id", sa.String(36), nullable=False, index=True),
+        sa.Column("status", sa.Text, nullable=False),
+        *(sa.Column(name, sa.Text, nullable=False) for name in ("alt", "credit", "licence", "media_type")),
+        sa.Column("display_digest", sa.String(64), nullable=False, index=True),
+        sa.Column("display_width", sa.Integer, nullable=False),
+        sa.Column("display_height", sa.Integer, nullable=False),
+        sa.Column("display", sa.LargeBinary, nullable=False),
+        sa.Column("thumb_digest", sa.String(64), nullable=False, index=True),
+        sa.Column("thumb_width", sa.Integer, nullable=False),
+        sa.Column("thumb_height", sa.Integer, nullable=False),
+        sa.Column("thumbnail", sa.LargeBinary, nullable=False),
+        sa.Column("created_at", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.Text, nullable=False),
     )

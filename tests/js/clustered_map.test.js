@@ -4,12 +4,12 @@ import {test} from "node:test";
 import {gzipSync} from "node:zlib";
 
 import {
-    activates, clusterSize, decodePacked, markerLabel, plainText, popupHtml, readTable, rowAt, TEXT_FIELDS,
+    activates, clusterSize, decodePacked, EXTRA_FIELDS, markerLabel, plainText, popupHtml, readTable, rowAt, TEXT_FIELDS,
 } from "../../ui/js/clustered_map.js";
 
 const CATEGORY = {label: "Libraries &amp; reading", colour: "#1b9e77"};
 const COMMUNES = ["Anderlecht", "Auderghem"];
-const LABELS = {website: "Website", picture: "Picture", unavailable: "Details unavailable: reload the page."};
+const LABELS = {website: "Website", picture: "Picture", unavailable: "Details unavailable: reload the page.", page: "Open"};
 const TEXTS = {
     fields: ["commune", "name", "address", "website", "description", "story", "picture"],
     rows: [
@@ -95,4 +95,22 @@ test("a marker's name is plain text: the initiative once its texts are in, and i
 test("clusters grow with their count; Enter and Space activate them", () => {
     assert.deepEqual([1, 9, 10, 99, 100, 10000].map(clusterSize), [32, 32, 40, 40, 48, 48]);
     assert.deepEqual(["Enter", " ", "Tab", "a"].map((key) => activates({key})), [true, true, false, false]);
+});
+
+test("a popup with its extras shows the thumbnail first and links to the initiative page", () => {
+    const extras = readTable({fields: EXTRA_FIELDS, rows: [["a b/c", "/pictures/x.webp", "A &lt;b&gt;", 320, 240]]},
+        EXTRA_FIELDS);
+    const html = popupHtml(rowAt(readTable(TEXTS, TEXT_FIELDS), 0), CATEGORY, COMMUNES, LABELS, rowAt(extras, 0),
+        "/initiative?lang=en&id=");
+    assert.ok(html.startsWith('<div class="bim-popup"><img src="/pictures/x.webp" alt="A &lt;b&gt;" width="320"'));
+    assert.ok(html.includes('loading="lazy"'));
+    assert.ok(html.includes('<a href="/initiative?lang=en&id=a%20b%2Fc" target="_blank"'));
+});
+
+test("a popup without a thumbnail has no img, and none at all before its extras arrive", () => {
+    const extras = readTable({fields: EXTRA_FIELDS, rows: [["id1", "", "", 0, 0]]}, EXTRA_FIELDS);
+    const text = rowAt(readTable(TEXTS, TEXT_FIELDS), 0);
+    const withPage = popupHtml(text, CATEGORY, COMMUNES, LABELS, rowAt(extras, 0), "/initiative?id=");
+    assert.ok(!withPage.includes("<img") && withPage.includes("/initiative?id=id1"));
+    assert.ok(!popupHtml(text, CATEGORY, COMMUNES, LABELS).includes("/initiative"));
 });

@@ -9,6 +9,7 @@
 // The fields this code reads; a table without one of them is refused with its name.
 export const POINT_FIELDS = ["lat", "lon", "category", "text"];
 export const TEXT_FIELDS = ["commune", "name", "address", "website", "description", "story", "picture"];
+export const EXTRA_FIELDS = ["id", "thumbnail", "alt", "width", "height"];
 const SPACE_OR_ENTER = [" ", "Enter"];
 
 /** The JSON value packed by Python as gzip in base64 (ui/maps.py `_packed`), decoded natively. */
@@ -43,8 +44,10 @@ function link(url, label) {
     return '<a href="' + url + '" target="_blank" rel="noopener noreferrer">' + label + "</a>";
 }
 
-/** The popup of one initiative: `text` a texts row (rowAt), or null while it cannot be had. */
-export function popupHtml(text, category, communes, labels) {
+/** The popup of one initiative: `text` a texts row (rowAt), or null while it cannot be had; `extra`
+ *  its extras row (its page's id, its thumbnail), or null before they are fetched; `pageUrl` the
+ *  initiative page's address without the id. */
+export function popupHtml(text, category, communes, labels, extra = null, pageUrl = "") {
     if (!text) return '<div class="bim-popup">' + category.label + "<br><em>" + labels.unavailable + "</em></div>";
     const parts = [
         "<strong>" + text.name + "</strong>",
@@ -56,6 +59,11 @@ export function popupHtml(text, category, communes, labels) {
     if (text.description) parts.push("<em>" + text.description + "</em>");
     if (text.website) parts.push(link(text.website, labels.website));
     if (text.picture) parts.push(link(text.picture, labels.picture));
+    if (extra && extra.thumbnail) {
+        parts.unshift('<img src="' + extra.thumbnail + '" alt="' + extra.alt + '" width="' + extra.width
+            + '" height="' + extra.height + '" loading="lazy" style="max-width:100%;height:auto">');
+    }
+    if (extra && pageUrl) parts.push(link(pageUrl + encodeURIComponent(extra.id), labels.page));
     return '<div class="bim-popup">' + parts.join("<br>") + "</div>";
 }
 
@@ -89,6 +97,7 @@ export function start(map, config) {
     const categories = config.categories;
     let points = readTable({fields: POINT_FIELDS, rows: []}, POINT_FIELDS);
     let texts; // undefined until fetched, null if they could not be
+    let extras, extrasReady; // fetched when a popup first opens: pictures cost the page nothing
     let drawn = {};
     const icons = categories.map((category) => L.divIcon({
         className: "bim-marker", iconSize: [14, 14],
@@ -96,8 +105,17 @@ export function start(map, config) {
     }));
     const point = (i) => rowAt(points, i);
     const textOf = (i) => (texts ? rowAt(texts, point(i).text) : null);
+    const extraOf = (i) => (extras ? rowAt(extras, point(i).text) : null);
     const popupOf = (i) => popupHtml(texts === undefined ? null : textOf(i), categories[point(i).category],
-        config.communes, config.labels);
+        config.communes, config.labels, extraOf(i), config.pageUrl);
+    // Resolves once the popup texts and the extras are in (or could not be had).
+    function details() {
+        extrasReady = extrasReady || fetch(config.extrasUrl).then((response) => {
+            if (!response.ok) throw new Error("popup extras: HTTP " + response.status);
+            return response.json();
+        }).then((data) => { extras = readTable(data, EXTRA_FIELDS); }, () => { extras = null; });
+        return Promise.all([ready, extrasReady]);
+    }
 
     // A marker's name: its title (shown on hover) and its aria-label, which a cluster needs
     // beside its visible count; Leaflet makes the element again each time the marker is added.
@@ -112,9 +130,9 @@ export function start(map, config) {
         const marker = L.marker(latlng, {icon: icons[point(i).category]});
         marker.on("add", () => label(marker, i));
         marker.bindPopup(() => {
-            if (texts !== undefined) return popupOf(i);
-            ready.then(() => marker.setPopupContent(popupOf(i)));
-            return "…";
+            if (texts !== undefined && extras !== undefined) return popupOf(i);
+            details().then(() => marker.setPopupContent(popupOf(i)));
+            return texts !== undefined ? popupOf(i) : "…";
         }, {maxWidth: 320});
         marker.on("keypress", (e) => { // Leaflet opens a popup on Enter itself
             if (e.originalEvent.key === " ") { e.originalEvent.preventDefault(); marker.openPopup(); }
@@ -133,7 +151,7 @@ export function start(map, config) {
                 if (byKeyboard) map.getContainer().focus(); // the cluster is gone: Tab goes on to what it held
                 return;
             }
-            ready.then(() => {
+            details().then(() => {
                 const here = index.getLeaves(id, Infinity).map((leaf) => popupOf(leaf.properties.i));
                 marker.bindPopup(here.join("<hr>"), {maxWidth: 320, maxHeight: 320}).openPopup();
             });

@@ -1,0 +1,96 @@
+"""Initiative page (`/initiative?id=<id>`): one published initiative with its story, pictures, place,
+nearest neighbours, source and a link to share. An unknown id and an unpublished one get the same
+"not found" page, so the page reveals nothing about pending records."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+import folium
+import streamlit as st
+
+from core.text import is_missing
+from geo.nearby import nearest
+from i18n import category_label, commune_name, t
+from ui import contribution, data, maps, page, pictures, safe
+
+NEARBY = 5
+MAP_HEIGHT_PX = 320
+PLACE_COLOUR, NEARBY_COLOUR = "#d62728", "#045a8d"
+
+ctx = page.start()
+lang, config = ctx.lang, ctx.config
+record_id = str(st.query_params.get("id", ""))
+st.query_params["id"] = record_id
+with ctx.guard():
+    snap = ctx.snapshot
+    record = data.initiative(snap, record_id) if record_id else None
+    shown = data.pictures_of(snap, record_id) if record else []
+    published = data.published(snap)
+    communes = ctx.layers.communes_web
+
+if record is None:
+    st.title(t("initiative.not_found_title", lang))
+    st.info(t("initiative.not_found", lang))
+    st.page_link("app_pages/map.py", label=t("initiative.back", lang), icon=":material/map:")
+    st.stop()
+
+localised = record.get(f"name_{lang}")
+name = record["name"] if is_missing(localised) else localised
+st.title(contribution.markdown_text(name))
+quartier = data.quartier_name(config.data_dir, record["quartier_code"], lang)
+facts = [category_label(record["category"] or "other", lang), commune_name(record["nis_code"], lang), quartier]
+st.markdown(" · ".join(safe.text(fact) for fact in facts if fact))
+address = " ".join(
+    str(record[c]) for c in ("street", "housenumber", "postcode", "locality") if not is_missing(record[c])
+)
+body = [f"<p><strong>{safe.text(t('initiative.where', lang))}</strong>: {safe.text(address)}</p>" if address else ""]
+if not is_missing(record["description"]):
+    body.append(f"<p>{safe.text(record['description'])}</p>")
+website = safe.link_attribute(record["website"])
+if website:
+    label = safe.text(t("initiative.website", lang))
+    body.append(f'<p>{label}: <a href="{website}" target="_blank" rel="noopener noreferrer">{website}</a></p>')
+st.html("".join(body))
+
+if not is_missing(record["story"]):
+    st.header(t("initiative.story", lang))
+    st.html(f"<p>{safe.text(record['story'])}</p>")
+if shown:
+    st.header(t("initiative.pictures", lang))
+    st.html(pictures.gallery_html(shown, lang))
+link = pictures.image_link(record["image_url"], lang)
+if link:
+    st.html(f"<p>{link}</p>")
+
+if not is_missing(record["lon"]) and not is_missing(record["lat"]):
+    neighbours = nearest(published, record["lon"], record["lat"], NEARBY, exclude_id=record_id)
+    m = maps.base_map(config, location=(record["lat"], record["lon"]), zoom=15)
+    maps.add_commune_borders(m, communes, lang)
+    for row in neighbours.itertuples():
+        folium.CircleMarker(
+            (row.lat, row.lon), radius=6, color=NEARBY_COLOUR, fill=True, tooltip=safe.text(row.name)
+        ).add_to(m)
+    place = (record["lat"], record["lon"])
+    folium.CircleMarker(place, radius=9, color=PLACE_COLOUR, fill=True, fill_opacity=0.9).add_to(m)
+    title = t("initiative.map_title", lang)
+    maps.show_map(m, title, lang, height=MAP_HEIGHT_PX)
+    if not neighbours.empty:
+        st.header(t("initiative.nearby", lang))
+        items = "".join(
+            f'<li><a href="{pictures.initiative_href(row.id, lang)}">'
+            f"{t('initiative.distance', lang, name=safe.text(row.name), metres=f'{row.distance_m:.0f}')}</a></li>"
+            for row in neighbours.itertuples()
+        )
+        st.html(f"<ul>{items}</ul>")
+
+licence = t("initiative.unknown_licence", lang) if is_missing(record["licence"]) else record["licence"]
+provenance = [
+    t("initiative.dates", lang, created=str(record["created_at"])[:10], updated=str(record["updated_at"])[:10]),
+    t("initiative.source", lang, source=safe.text(record["source_name"]), licence=safe.text(licence)),
+]
+st.html(f"<p><small>{'<br>'.join(provenance)}</small></p>")
+origin = urlsplit(st.context.url or "")
+base = f"{origin.scheme}://{origin.netloc}" if origin.netloc else ""
+st.markdown(t("initiative.link", lang))  # not a caption: Streamlit's caption grey is below AA contrast
+st.code(f"{base}{pictures.INITIATIVE_PATH}?id={quote(record_id)}", language=None)
