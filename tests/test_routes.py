@@ -110,9 +110,11 @@ def test_the_popup_extras_give_each_initiative_its_id_and_only_published_thumbna
     table = data.marker_table(data.snapshot(config))
     assert table.extras_name != table.name
     extras = json.loads(gzip.decompress(_get(table.extras_name).body))
-    assert len(extras) == 12 and {row[0] for row in extras} == set(table.points)
-    with_pictures = [row for row in extras if len(row) > 1]
+    assert extras["fields"] == ["id", "thumbnail", "alt", "width", "height"]
+    rows = extras["rows"]
+    assert len(rows) == 12 and {row[0] for row in rows} == set(table.points)
+    with_pictures = [row for row in rows if row[1]]
     assert with_pictures == [
         [picture.initiative_id, picture.thumb_url, "A polyglot", picture.thumb_width, picture.thumb_height]
     ]
-    assert table.points[picture.initiative_id][3] == extras.index(with_pictures[0])  # the row the popup reads
+    assert table.points[picture.initiative_id][3] == rows.index(with_pictures[0])  # the row the popup reads

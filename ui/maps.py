@@ -199,20 +199,15 @@ def marker_table(
     }
     texts = gzip.compress(_compact_json(_table(TEXT_FIELDS, rows.values())), compresslevel=6, mtime=0)
     pictures = thumbnails or {}
-    extras_rows = (
-        dict(
-            zip(
-                EXTRA_FIELDS,
-                (record_id, *(safe.text(v) for v in pictures[record_id][:2]), *pictures[record_id][2:]),
-                strict=True,
-            )
-        )
-        if record_id in pictures
-        else {"id": record_id, "thumbnail": "", "alt": "", "width": 0, "height": 0}
-        for record_id in rows
-    )
+    extras_rows = (_extra(record_id, pictures.get(record_id)) for record_id in rows)
     extras = gzip.compress(_compact_json(_table(EXTRA_FIELDS, extras_rows)), compresslevel=6, mtime=0)
     return MarkerTable(points, texts, _content_name(texts), extras, _content_name(extras))
+
+
+def _extra(record_id: str, thumbnail: tuple[str, str, int, int] | None) -> dict[str, object]:
+    """One row of EXTRA_FIELDS: the id, and the thumbnail's url, alt text and size (empty without one)."""
+    url, alt, width, height = thumbnail or ("", "", 0, 0)
+    return {"id": record_id, "thumbnail": safe.text(url), "alt": safe.text(alt), "width": width, "height": height}
 
 
 def _content_name(data: bytes) -> str:
