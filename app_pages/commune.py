@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import coverage
-from i18n import category_label, commune_name, commune_names, metric_value, number, t
+from i18n import category_label, commune_name, commune_names, format_number, metric_value, t
 from ingest import export
 from ui import components, data, maps, page, state
 from ui import measure as ui_measure
@@ -28,15 +28,21 @@ with ctx.guard():
     records = data.published(snap)
     report = data.commune_report(snap, nis_code, measure)
 
+
+def _delta(difference: float, share: bool, lang: str) -> str:
+    """A difference to the median, signed: a share's in percentage points."""
+    if not share:
+        return format_number(difference, lang, 1, signed=True)
+    return t("commune.delta_points", lang, value=format_number(difference * 100, lang, 1, signed=True))
+
+
 st.header(t("commune.figures", lang, commune=names[nis_code]))
 for column, (metric, row) in zip(st.columns(len(report.figures)), report.figures.iterrows(), strict=True):
     share = metric.startswith("share_")
-    delta = round(row["vs_median"] * (100 if share else 1), 1) + 0.0  # + 0.0: no "-0.0"
-    sign = "+" if delta >= 0 else "-"
     column.metric(
         t(f"metric.{metric}", lang),
         metric_value(row["commune"], metric, lang),
-        delta=f"{sign}{number(abs(delta), lang, 1)}{' pt' if share else ''} {t('commune.vs_median', lang)}",
+        delta=f"{_delta(row['vs_median'], share, lang)} {t('commune.vs_median', lang)}",
         delta_color="normal",
         help=t(
             "commune.median_help",
@@ -67,10 +73,10 @@ st.caption(
         "commune.gaps_beyond",
         lang,
         radius=coverage.GAP_RADIUS_M,
-        n=len(gaps),
+        n=format_number(len(gaps), lang),
         streets=len(report.streets),
         measure=t(f"measure.{measure}", lang),
-        residents=number(gaps["residents"].sum(), lang),
+        residents=format_number(gaps["residents"].sum(), lang),
     )
 )
 border = layers.communes_web[layers.communes_web["nis_code"] == nis_code]

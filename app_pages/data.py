@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from i18n import number, t
+from i18n import format_datetime, format_number, t
 from ingest import export
 from ui import components, data, page
 
@@ -19,7 +19,7 @@ with ctx.guard():
     listing = data.picture_listing(ctx.snapshot)
 attribution = layers.reference.metadata.get("attribution", [])
 
-st.header(t("data.initiatives_title", lang, n=number(len(records), lang)))
+st.header(t("data.initiatives_title", lang, n=format_number(len(records), lang)))
 components.initiatives_downloads(records, lang, key="all", pictures=listing)
 st.caption(t("data.initiatives_note", lang))
 licences = export.licences(records)
@@ -39,7 +39,7 @@ st.caption(
         lang,
         commune_year=metadata.get("commune_population_year", "?"),
         sector_year=metadata.get("sector_population_year", "?"),
-        built_at=metadata.get("built_at", "?"),
+        built_at=format_datetime(metadata["built_at"], lang) if metadata.get("built_at") else "?",
     )
 )
 st.header(t("data.software_title", lang))

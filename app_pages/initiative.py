@@ -11,7 +11,7 @@ import streamlit as st
 
 from core.text import is_missing
 from geo.nearby import nearest
-from i18n import category_label, commune_name, t
+from i18n import category_label, commune_name, format_number, t
 from ui import contribution, data, maps, page, pictures, safe
 
 NEARBY = 5
@@ -79,7 +79,8 @@ if not is_missing(record["lon"]) and not is_missing(record["lat"]):
         st.header(t("initiative.nearby", lang))
         items = "".join(
             f'<li><a href="{pictures.initiative_href(row.id, lang)}">'
-            f"{t('initiative.distance', lang, name=safe.text(row.name), metres=f'{row.distance_m:.0f}')}</a></li>"
+            f"{t('initiative.distance', lang, name=safe.text(row.name), metres=format_number(row.distance_m, lang))}"
+            "</a></li>"
             for row in neighbours.itertuples()
         )
         st.html(f"<ul>{items}</ul>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from i18n import number, t
+from i18n import format_number, t
 from ui import components, data, maps, page
 from web import embed, urls
 
@@ -35,10 +35,10 @@ left, middle, right = filters.columns([2, 2, 1.5])
 category_filter.draw(left, t("map.filter_categories", lang))
 commune_filter.draw(middle, t("map.filter_communes", lang))
 text_filter.draw(right, t("map.filter_text", lang), help=t("map.filter_text_help", lang))
-filters.markdown(t("map.count", lang, shown=number(len(shown), lang), total=number(total, lang)))
+filters.markdown(t("map.count", lang, shown=format_number(len(shown), lang), total=format_number(total, lang)))
 unplaced = int((shown["lat"].isna() | shown["lon"].isna()).sum())
 if unplaced:
-    st.caption(t("map.unplaced", lang, n=unplaced))
+    st.caption(t("map.unplaced", lang, n=format_number(unplaced, lang)))
 components.category_legend(lang)
 st.caption(" · ".join([*layers.reference.metadata.get("attribution", []), t("data.osm_line", lang)]))
 

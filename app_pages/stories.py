@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from i18n import category_label, commune_name, number, t
+from i18n import category_label, commune_name, format_number, t
 from ui import components, data, page, pictures, safe, state
 
 PAGE_SIZE = 10
@@ -41,7 +41,15 @@ page_number = (
 state.write_param("stories_page", lang, "page")
 first = (page_number - 1) * PAGE_SIZE
 shown = told.iloc[first : first + PAGE_SIZE]
-st.markdown(t("stories.count", lang, n=number(len(told), lang), first=first + 1, last=first + len(shown)))
+st.markdown(
+    t(
+        "stories.count",
+        lang,
+        n=format_number(len(told), lang),
+        first=format_number(first + 1, lang),
+        last=format_number(first + len(shown), lang),
+    )
+)
 items = []
 for row in shown.itertuples(index=False):
     picture = first_pictures.get(row.id)

@@ -29,12 +29,10 @@ __all__ = [
     "format_number",
     "format_percent",
     "metric_value",
-    "number",
     "t",
 ]
 
 # The pages' former name for `format_number`, until they call it by its own.
-number = format_number
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -28,7 +28,7 @@ from core.errors import SubmissionError
 from core.taxonomy import CATEGORIES
 from core.text import is_missing
 from geo import coverage
-from i18n import category_label, commune_name, commune_names, number, t
+from i18n import category_label, commune_name, commune_names, format_number, t
 from ingest import contribute, export
 from ui import data, pictures, safe, state
 
@@ -149,7 +149,15 @@ def initiative_list(records: pd.DataFrame, lang: str, key: str | None = None) ->
     first = (page - 1) * LIST_PAGE_SIZE
     items = [_list_item(row, lang) for row in records.iloc[first : first + LIST_PAGE_SIZE].itertuples(index=False)]
     if items:
-        st.caption(t("map.list_showing", lang, first=first + 1, last=first + len(items), n=number(len(records), lang)))
+        st.caption(
+            t(
+                "map.list_showing",
+                lang,
+                first=format_number(first + 1, lang),
+                last=format_number(first + len(items), lang),
+                n=format_number(len(records), lang),
+            )
+        )
         st.html(f'<ol class="bim-list" start="{first + 1}">{"".join(items)}</ol>')
     else:
         st.info(t("map.list_empty", lang))

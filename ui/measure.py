@@ -9,7 +9,7 @@ import streamlit as st
 
 from core import settings
 from geo import coverage
-from i18n import number, t
+from i18n import format_number, t
 from ui import components, data, maps, state
 
 SERVICE_AREA_COLOURS = {500: "#1a7f37", 1000: "#8fd19e"}
@@ -65,7 +65,7 @@ def method_note(config: settings.Settings, metadata: dict, lang: str) -> str:
         lang,
         sector_year=metadata.get("sector_population_year", "?"),
         commune_year=metadata.get("commune_population_year", "?"),
-        points=number(walk["residents_points"], lang),
+        points=format_number(walk["residents_points"], lang),
         fallback=walk["area_fallback_sectors"],
-        km=number(walk["length_km"], lang),
+        km=format_number(walk["length_km"], lang),
     )

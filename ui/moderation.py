@@ -22,7 +22,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from core.errors import BimError, SubmissionError
 from core.record import PRECISIONS
 from core.taxonomy import CATEGORIES
-from i18n import category_label, commune_name, t
+from i18n import category_label, commune_name, format_number, t
 from i18n.mail import composer
 from ingest import accounts, contribute, export, gallery, owners, pipeline
 from ingest import moderation as roles
@@ -151,7 +151,14 @@ def import_report(ctx: PageContext, report: pipeline.ImportReport) -> None:
     """An import's column warnings, counts, reasons per number of rows, every row, every input column
     and what it became, and the report as CSV."""
     lang = ctx.lang
-    st.markdown(t("moderate.report_title", lang, file=contribution.markdown_text(report.path.name), n=len(report.rows)))
+    st.markdown(
+        t(
+            "moderate.report_title",
+            lang,
+            file=contribution.markdown_text(report.path.name),
+            n=format_number(len(report.rows), lang),
+        )
+    )
     for warning in report.columns.warnings:  # an input column that looks useful but was ignored
         st.warning(contribution.markdown_text(warning))
     for column, key in zip(st.columns(len(REPORT_COUNTS)), REPORT_COUNTS, strict=True):
@@ -180,7 +187,7 @@ def queue(ctx: PageContext, store: Store, moderator: Account) -> tuple[Record, p
     if pending.empty:
         st.info(t("moderate.queue_empty", lang))
         return None
-    st.markdown(t("moderate.queue_count", lang, n=len(pending)))
+    st.markdown(t("moderate.queue_count", lang, n=format_number(len(pending), lang)))
     table = pending.assign(
         duplicates=pending["id"].map(pairs["candidate_id"].value_counts()).fillna(0).astype(int),
         commune=pending["nis_code"].map(lambda code: commune_name(code, lang)),
@@ -212,7 +219,9 @@ def record_facts(ctx: PageContext, record: Record) -> None:
     lang = ctx.lang
     address = " ".join(str(record[c]) for c in ("street", "housenumber", "postcode", "locality") if record[c])
     website, image = safe.link_attribute(record["website"]), safe.link_attribute(record["image_url"])
-    precision = f"{precision_label(record['geocode_precision'], lang)} ({record['geocode_score'] or 0:.0f})"
+    precision = (
+        f"{precision_label(record['geocode_precision'], lang)} ({format_number(record['geocode_score'] or 0, lang)})"
+    )
     facts = [
         (t("column.name", lang), safe.text(record["name"])),
         (t("column.category", lang), safe.text(category_label(record["category"] or "other", lang))),
@@ -242,7 +251,7 @@ def similar_records(ctx: PageContext, similar: pd.DataFrame) -> None:
         return
     items = "".join(
         f"<li>{safe.text(row.existing_name)} · {safe.text(row.reason)}"
-        f"{'' if pd.isna(row.distance_m) else f' · {row.distance_m:.0f} m'}</li>"
+        f"{'' if pd.isna(row.distance_m) else f' · {format_number(row.distance_m, ctx.lang)} m'}</li>"
         for row in similar.itertuples()
     )
     st.html(f"<p><strong>{safe.text(t('moderate.duplicates', ctx.lang))}</strong></p><ul>{items}</ul>")

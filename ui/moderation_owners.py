@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import ConflictError
-from i18n import t
+from i18n import format_number, t
 from i18n.mail import composer
 from ingest import events, history, owners, reports, review
 from ingest.store import Store
@@ -157,7 +157,7 @@ def record_history(ctx: PageContext, store: Store, moderator: str) -> None:
         else:
             moderation.done(ctx, "moderate.reverted", found[-1].data.get("name"))
     live = [link for link in owners.links(store, record_id) if link["revoked_at"] is None]
-    st.caption(t("moderate.links_live", lang, n=len(live)))
+    st.caption(t("moderate.links_live", lang, n=format_number(len(live), lang)))
     if live and st.button(t("moderate.links_revoke", lang), key="history_revoke"):
         owners.revoke(store, record_id, moderator)
         moderation.done(ctx, "moderate.links_revoked", found[-1].data.get("name"))
