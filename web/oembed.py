@@ -47,8 +47,9 @@ def answer(params: QueryParams, base_url: URL, snap: data.Snapshot) -> dict[str,
         chosen, lang = query.map_view(QueryParams(parts.query))
         html = embed.snippet(origin, chosen.categories, chosen.nis_codes, chosen.text, lang, width, height)
         return {**common, "type": "rich", "title": t("map.title", lang), "html": html, "width": width, "height": height}
-    if parts.path.startswith(urls.INITIATIVE_PATH + "/"):
-        record_id = unquote(parts.path.removeprefix(urls.INITIATIVE_PATH + "/"))
+    if parts.path == urls.INITIATIVE_PATH or parts.path.startswith(urls.INITIATIVE_PATH + "/"):
+        ids = QueryParams(parts.query).get("id", "") if parts.path == urls.INITIATIVE_PATH else ""
+        record_id = ids or unquote(parts.path.removeprefix(urls.INITIATIVE_PATH + "/"))
         records = data.published(snap)
         names = records.loc[records["id"] == record_id, "name"]
         if names.empty:

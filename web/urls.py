@@ -7,7 +7,7 @@ same view carry the same parameters, so a view's embed and feed are its URL with
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 MAP_PARAMETERS = ("cat", "commune", "q", "lang")
 MAP_PATHS = ("/", "/map")  # the map page is the home page (navigation.py)
@@ -34,7 +34,8 @@ def feed_url(origin: str, categories: Sequence[str], nis_codes: Sequence[str], t
 
 
 def initiative_url(origin: str, record_id: str, lang: str) -> str:
-    return f"{origin}{INITIATIVE_PATH}/{quote(record_id, safe='')}?lang={lang}"
+    """The initiative page (app_pages/initiative.py) of `record_id` in `lang`."""
+    return f"{origin}{INITIATIVE_PATH}?{urlencode({'id': record_id, 'lang': lang})}"
 
 
 def origin_of(url: str | None) -> str:
