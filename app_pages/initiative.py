@@ -11,8 +11,8 @@ import streamlit as st
 
 from core.text import is_missing
 from geo.nearby import nearest
-from i18n import category_label, commune_name, format_number, t
-from ui import contribution, data, maps, page, pictures, safe
+from i18n import category_label, commune_name, format_date, format_number, t
+from ui import contribution, data, initiative_owners, maps, page, pictures, safe
 
 NEARBY = 5
 MAP_HEIGHT_PX = 320
@@ -87,10 +87,27 @@ if not is_missing(record["lon"]) and not is_missing(record["lat"]):
 
 licence = t("initiative.unknown_licence", lang) if is_missing(record["licence"]) else record["licence"]
 provenance = [
-    t("initiative.dates", lang, created=str(record["created_at"])[:10], updated=str(record["updated_at"])[:10]),
+    t(
+        "initiative.dates",
+        lang,
+        created=format_date(record["created_at"], lang),
+        updated=format_date(record["updated_at"], lang),
+    ),
     t("initiative.source", lang, source=safe.text(record["source_name"]), licence=safe.text(licence)),
 ]
 st.html(f"<p><small>{'<br>'.join(provenance)}</small></p>")
+
+# What keeps the entry alive (ui/initiative_owners.py): its events, the owner's edit link, a
+# message to the initiative (its address never shown), a claim and a problem report.
+store = data.store(config.database_url)
+initiative_owners.initiative_events(ctx, store, record)
+edit_token = str(st.query_params.get("edit", ""))
+if edit_token:
+    initiative_owners.owner_edit(ctx, store, record, edit_token)
+initiative_owners.contact_form(ctx, store, record)
+initiative_owners.claim(ctx, store, record)
+initiative_owners.report(ctx, store, record)
+
 origin = urlsplit(st.context.url or "")
 base = f"{origin.scheme}://{origin.netloc}" if origin.netloc else ""
 st.markdown(t("initiative.link", lang))  # not a caption: Streamlit's caption grey is below AA contrast

@@ -57,8 +57,13 @@ def format_percent(share: float, lang: str, decimals: int = 1) -> str:
     return _apply(_locale(lang).percent_formats[None], share, lang, decimals, signed=False)
 
 
-def format_date(value: date, lang: str) -> str:
-    """A day with the month in words: 7 mars 2026, 7 maart 2026, 7 March 2026."""
+def format_date(value: date | str, lang: str) -> str:
+    """A day with the month in words: 7 mars 2026, 7 maart 2026, 7 March 2026.
+
+    A moment (a datetime, or an ISO 8601 string as the store keeps them) gives its day in Brussels.
+    """
+    if isinstance(value, str):
+        value = _parsed(value)
     if isinstance(value, datetime):
         value = _in_brussels(value).date()
     return dates.format_date(value, "long", locale=_locale(lang))
@@ -69,16 +74,18 @@ def format_datetime(value: datetime | str, lang: str) -> str:
 
     `value` may be an ISO 8601 string, as the store and the build metadata keep them.
     """
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError as error:
-            raise ValueError(f"not an ISO 8601 date and time: {value!r}") from error
-    moment = _in_brussels(value)
+    moment = _in_brussels(_parsed(value) if isinstance(value, str) else value)
     locale = _locale(lang)
     time_text = dates.format_time(moment, "short", locale=locale)
     pattern = str(dates.get_datetime_format("long", locale=locale))
     return pattern.format(time_text, format_date(moment, lang))
+
+
+def _parsed(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as error:
+        raise ValueError(f"not an ISO 8601 date and time: {text!r}") from error
 
 
 def _in_brussels(value: datetime) -> datetime:

@@ -229,3 +229,9 @@ def test_a_moment_at_midnight_utc_is_dated_in_brussels() -> None:
 def test_a_malformed_moment_is_refused_with_its_text() -> None:
     with pytest.raises(ValueError, match="not an ISO 8601 date and time: 'yesterday'"):
         format_datetime("yesterday", "fr")
+
+
+def test_a_stored_moment_gives_its_day_in_brussels() -> None:
+    # 23:30 UTC on 31 March 2026 is already 1 April in Brussels (UTC+2 in summer time).
+    assert format_date("2026-03-31T23:30:00+00:00", "en") == "1 April 2026"
+    assert format_date("2026-03-31T21:30:00+00:00", "fr") == "31 mars 2026"

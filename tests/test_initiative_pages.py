@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from core import settings
 from geo.join import BoundaryJoin
-from ingest import gallery, pictures
+from i18n import t
+from ingest import gallery, pictures, reports
 from ingest.store import open_store
 from tests.pictures import plain
 from tests.sample_initiatives import app_environment, fill_store, sample_records
@@ -116,3 +117,16 @@ def test_the_map_page_list_links_each_initiative_to_its_page(
     assert not app.exception
     listed = next(element.proto.body for element in app.get("html") if 'class="bim-list"' in element.proto.body)
     assert f'href="/initiative?id={record_id(app_settings, "0")}&amp;lang=en"' in listed
+
+
+def test_a_report_sent_from_the_initiative_page_reaches_the_moderators_queue(
+    open_page: Callable[..., AppTest], app_settings: settings.Settings
+) -> None:
+    target = record_id(app_settings, "3")
+    page = open_page("app_pages/initiative.py", id=target)
+    next(a for a in page.text_area if a.label == t("report.reason", "en")).input("Closed since June.")
+    next(b for b in page.button if b.label == t("report.send", "en")).click().run()
+    assert not page.exception
+    assert [s.value for s in page.success] == [t("report.filed", "en")]
+    with open_store(app_settings) as store:
+        assert target in {entry.record_id for entry in reports.open_reports(store)}
