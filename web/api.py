@@ -61,9 +61,10 @@ def initiatives_body(request: Request) -> tuple[bytes, dict[str, str]]:
     params = request.query_params
     query.check_known(params, INITIATIVE_PARAMETERS)
     chosen, after, size = query.filters(params), query.decode_cursor(params), query.limit(params)
-    matching = query.select(snapshot(), chosen)
+    snap = snapshot()
+    matching = query.select(snap, chosen)
     shown, next_cursor = query.page(matching, after, size)
-    collection = export.to_geojson_dict(shown)
+    collection = export.to_geojson_dict(export.public_records(shown, data.picture_listing(snap)))
     links = _links(request.url, next_cursor)
     collection.update(numberMatched=len(matching), numberReturned=len(shown), links=links)
     headers = {"Link": f'<{links[1]["href"]}>; rel="next"'} if next_cursor else {}
@@ -74,11 +75,12 @@ def initiative_body(request: Request) -> tuple[bytes, dict[str, str]]:
     """One published initiative as a Feature with the licence and attribution of its source."""
     query.check_known(request.query_params, ())
     record_id = request.path_params["id"]
-    records = data.published(snapshot())
+    snap = snapshot()
+    records = data.published(snap)
     one = records[records["id"] == record_id]
     if one.empty:
         raise RecordNotFoundError(f"no published initiative has the id {record_id[:80]!r}")
-    collection = export.to_geojson_dict(one)
+    collection = export.to_geojson_dict(export.public_records(one, data.picture_listing(snap)))
     feature = {**collection["features"][0], "licence": collection["licence"], "attribution": collection["attribution"]}
     feature["links"] = _links(request.url)
     return encoded(feature), {}

@@ -126,14 +126,16 @@ _COMMUNE = _object(
 
 def _initiative() -> dict[str, Any]:
     """A Feature as the export writes it: every exported column, typed."""
-    properties = {c: {"type": [NUMERIC_PROPERTIES.get(c, "string"), "null"]} for c in PROPERTY_COLUMNS}
+    properties: dict[str, Any] = {c: {"type": [NUMERIC_PROPERTIES.get(c, "string"), "null"]} for c in PROPERTY_COLUMNS}
+    picture = _object(["url", "alt", "credit", "licence"], dict.fromkeys(("url", "alt", "credit", "licence"), _STRING))
+    properties["pictures"] = {"type": "array", "items": picture, "description": "published pictures; url relative"}
     return _object(
         ["type", "id", "geometry", "properties"],
         {
             "type": {"const": "Feature"},
             "id": _STRING,
             "geometry": {"oneOf": [_POINT, {"type": "null"}]},
-            "properties": _object(list(PROPERTY_COLUMNS), properties),
+            "properties": _object([*PROPERTY_COLUMNS, "pictures"], properties),
         },
         description="An initiative as `python -m ingest export` writes it: public fields only, never the contact.",
     )
