@@ -282,7 +282,9 @@ def test_hostile_text_from_the_form_and_a_file_runs_nowhere(page: Page, app: tup
     _hostile_csv(upload)
     _login(page, url)
     page.get_by_role("tab", name="Import a file").click()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(upload)
+    page.get_by_role("tabpanel", name="Import a file").locator(
+        '[data-testid="stFileUploaderDropzoneInput"]'
+    ).set_input_files(upload)
     page.get_by_role("button", name="Import").click()
     expect(page.get_by_text("Import report of hostile.csv")).to_be_visible()
     page.get_by_role("tab", name="To review").click()
@@ -329,7 +331,9 @@ def test_an_upload_reports_counts_and_reasons_and_good_rows_publish_after_approv
     )
     _login(page, url)
     page.get_by_role("tab", name="Import a file").click()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(upload)
+    page.get_by_role("tabpanel", name="Import a file").locator(
+        '[data-testid="stFileUploaderDropzoneInput"]'
+    ).set_input_files(upload)
     page.get_by_role("button", name="Import").click()
     expect(page.get_by_text("Import report of messy-upload.csv: 6 rows")).to_be_visible()
     expect(page.locator('[data-testid="stMetric"]')).to_have_count(5)
