@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import ConflictError
-from i18n import format_number, t
+from i18n import format_datetime, format_number, t
 from i18n.mail import composer
 from ingest import events, history, owners, reports, review
 from ingest.store import Store
@@ -44,7 +44,7 @@ def pending_edits(ctx: PageContext, store: Store, moderator: str) -> None:
         return
     for edit in edits:
         with st.container(border=True):
-            st.markdown(f"**{markdown_text(edit.name)}** · {edit.submitted_at}")
+            st.markdown(f"**{markdown_text(edit.name)}** · {format_datetime(edit.submitted_at, lang)}")
             diff = pd.DataFrame(
                 [(c.field, _text(c.before), _text(c.after)) for c in edit.changes],
                 columns=[
