@@ -14,7 +14,7 @@ from ingest import contribute, gallery, owners
 from ui import components, contribution, data, page, picture_forms
 
 HONEYPOT_KEY = "contribute_homepage"
-FIELDS = ("name", "category", "description", "address", "website", "contact", "image_url", "story")
+FIELDS = ("name", "category", "description", "address", "website", "opening_hours", "contact", "image_url", "story")
 
 ctx = page.start("contribute.title")
 lang, config = ctx.lang, ctx.config
@@ -84,6 +84,12 @@ with st.form("contribute_form"):
     )
     description = st.text_area(t("contribute.description", lang), max_chars=limits["description"])
     website = st.text_input(t("contribute.website", lang), max_chars=limits["website"], placeholder="https://")
+    opening_hours = st.text_input(
+        t("contribute.opening_hours", lang),
+        max_chars=limits["opening_hours"],
+        placeholder="Mo-Fr 09:00-17:00",
+        help=t("contribute.opening_hours_help", lang),
+    )
     contact = st.text_input(
         t("contribute.contact", lang), max_chars=limits["contact"], help=t("contribute.contact_help", lang)
     )
@@ -100,6 +106,7 @@ if sent:
         description=description,
         address=address,
         website=website,
+        opening_hours=opening_hours,
         contact=contact,
         image_url=image_url,
         story=story,

@@ -1,9 +1,10 @@
-"""Initiative page (`/initiative?id=<id>`): one published initiative with its story, pictures, place,
-nearest neighbours, source and a link to share. An unknown id and an unpublished one get the same
+"""Initiative page (`/initiative?id=<id>`): one published initiative with its opening hours, story,
+pictures, place, nearest neighbours, source and a link to share. An unknown id and an unpublished one get the same
 "not found" page, so the page reveals nothing about pending records."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
 import folium
@@ -12,7 +13,7 @@ import streamlit as st
 from core.text import is_missing
 from geo.nearby import nearest
 from i18n import category_label, commune_name, format_date, format_number, t
-from ui import contribution, data, initiative_owners, maps, page, pictures, safe
+from ui import contribution, data, initiative_owners, maps, opening_hours, page, pictures, safe
 
 NEARBY = 5
 MAP_HEIGHT_PX = 320
@@ -52,6 +53,10 @@ if website:
     label = safe.text(t("initiative.website", lang))
     body.append(f'<p>{label}: <a href="{website}" target="_blank" rel="noopener noreferrer">{website}</a></p>')
 st.html("".join(body))
+
+if not is_missing(record.get("opening_hours")):
+    st.header(t("initiative.hours", lang))
+    st.html(opening_hours.hours_html(str(record["opening_hours"]), lang, datetime.now(UTC)))
 
 if not is_missing(record["story"]):
     st.header(t("initiative.story", lang))

@@ -26,6 +26,7 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "geocode_precision",  # one of PRECISIONS
     "geocode_score",  # 0..100
     "website",  # http(s) only
+    "opening_hours",  # OpenStreetMap syntax (core.hours); a text outside it is kept and shown as given
     "image_url",  # http(s) only: a picture of the place (contribution form)
     "story",  # what makes it worth visiting (contribution form)
     "contact",  # private: never published, exported or shown

@@ -32,8 +32,6 @@ __all__ = [
     "t",
 ]
 
-# The pages' former name for `format_number`, until they call it by its own.
-
 
 def t(key: str, lang: str, **values: object) -> str:
     """The message `key` in `lang` (FR when `lang` is unknown or lacks it), formatted with `values`.

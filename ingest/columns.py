@@ -59,6 +59,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
                 "contact website"),
     "image_url": ("image url", "image", "photo", "picture", "afbeelding", "foto"),
     "story": ("story", "histoire", "recit", "verhaal"),
+    "opening_hours": ("opening hours", "horaires", "horaire", "heures d ouverture", "heures ouverture", "openingsuren",
+                      "openingstijden", "openingsuur", "uren", "hours"),
     # Our exports carry these per row, so an export of several sources re-imports onto the same ids.
     "source_name": ("source name",),
     "licence": ("licence", "license", "licentie"),

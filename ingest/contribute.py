@@ -3,7 +3,8 @@
 A form is checked by running it through `ingest.validate` as a one-row file (field lengths,
 http(s) websites, e-mail, category, address split), so the form and an import cannot disagree;
 what only the form has (the image link, the story, a required e-mail, the honeypot) is checked
-here. Problems come back as {field: code} for the page to say in the user's language.
+here. Opening hours outside the OSM syntax, which a file keeps as text, are refused here: a person
+can fix them at once. Problems come back as {field: code} for the page to say in the user's language.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from core.errors import SubmissionError
+from core.hours import is_valid as is_hours
 from core.settings import Settings
 from core.text import http_url, is_missing
 from geo.duplicates import likely_duplicates
@@ -29,11 +31,13 @@ IMAGE_URL_CHARS = 2000
 FORM_LIMITS = {**LIMITS, "image_url": IMAGE_URL_CHARS, "story": STORY_CHARS}
 # Fields a moderator may edit (besides the point, moved with `move_point`).
 EDITABLE = (
-    "name", "category", "description", "street", "housenumber", "postcode", "locality", "website", "image_url", "story"
+    "name", "category", "description", "street", "housenumber", "postcode", "locality", "website", "opening_hours",
+    "image_url", "story"
 )  # fmt: skip
 JOIN_CODES = ("nis_code", "quartier_code", "sector_code")
 # Problem codes (messages in i18n: "contribute.error_<code>").
 REQUIRED, TOO_LONG, NOT_HTTP, NOT_EMAIL, NO_PLACE = "required", "too_long", "not_http", "not_email", "no_place"
+NOT_HOURS = "not_hours"
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class Submission:
     description: str = ""
     address: str = ""
     website: str = ""
+    opening_hours: str = ""
     contact: str = ""
     image_url: str = ""
     story: str = ""
@@ -85,6 +90,10 @@ def check_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]
             problems["address"] = NO_PLACE
         elif rejection.field is not None:
             problems[rejection.field if rejection.field in fields else "address"] = TOO_LONG
+    hours = text.get("opening_hours")
+    if hours is not None and "opening_hours" not in problems and not is_hours(hours):
+        problems["opening_hours"] = NOT_HOURS  # a form can say so at once, unlike a file
+        record["opening_hours"] = None
     for name in ("image_url", "story"):
         value = text.get(name)
         if value is not None and len(value) > FORM_LIMITS[name]:
@@ -105,6 +114,7 @@ def check(submission: Submission) -> tuple[dict[str, Any], dict[str, str]]:
         "description": submission.description,
         "address": submission.address,
         "website": submission.website,
+        "opening_hours": submission.opening_hours,
         "contact": submission.contact,
         "image_url": submission.image_url,
         "story": submission.story,

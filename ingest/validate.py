@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
+from core.hours import is_valid as is_hours
 from core.record import RECORD_COLUMNS
 from core.taxonomy import match_category
 from core.text import ADDRESS_PARTS, fold, http_url, is_missing, per_unique, split_addresses
@@ -45,6 +46,7 @@ LIMITS: dict[str, int] = {
     "website": 2000,
     "image_url": 2000,
     "story": 5000,
+    "opening_hours": 500,
     "contact": 320,
 }
 EXCERPT_CHARS = 80
@@ -100,6 +102,7 @@ def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
     table["postcode"] = per_unique(table["postcode"], _postcode)
     table["website"] = _check_urls(table["website"], "website", problems)
     table["image_url"] = _check_urls(table["image_url"], "image_url", problems)
+    _note_hours(table["opening_hours"], problems)
     table["contact"] = _check_contacts(table["contact"], problems)
     category, readings = _categorise(table["category"], problems)
     lon, lat = coordinates(table, problems, raw.crs)
@@ -140,6 +143,7 @@ def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
             "geocode_precision": pd.Series(np.where(placed, "given", "none"), dtype=object),
             "geocode_score": np.where(placed, 100.0, np.nan),
             "website": table["website"],
+            "opening_hours": table["opening_hours"],
             "image_url": table["image_url"],
             "story": table["story"],
             "contact": table["contact"],
@@ -205,6 +209,12 @@ class _Problems:
             both = joined.notna() & note.notna()
             joined = joined.where(joined.notna(), note).where(~both, joined + "; " + note)
         return joined.astype(object).where(joined.notna(), None)
+
+
+def _note_hours(hours: pd.Series, problems: _Problems) -> None:
+    """Opening hours outside the OSM syntax stay, as text the page shows as given; the row says so."""
+    outside = ~per_unique(hours, lambda v: is_hours(str(v)), missing=True).astype(bool)
+    problems.note(outside, "opening_hours: not in the OpenStreetMap syntax, kept as text")
 
 
 def _excerpt(value: object) -> str:

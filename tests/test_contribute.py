@@ -79,6 +79,7 @@ def test_a_filled_honeypot_looks_accepted_but_stores_nothing(store_settings: set
         ({"contact": ""}, {"contact": "required"}),
         ({"contact": "not an address"}, {"contact": "not_email"}),
         ({"address": "", "lon": None, "lat": None}, {"address": "no_place"}),
+        ({"opening_hours": "du lundi au vendredi"}, {"opening_hours": "not_hours"}),
     ],
 )
 def test_wrong_fields_are_refused_with_their_problem(changes: dict, problems: dict) -> None:

@@ -19,6 +19,8 @@ from tests.sample_initiatives import app_environment, fill_store, sample_records
 APP = settings.PROJECT_DIR / "navigation.py"
 STORIES = 23  # three pages of ten
 OUTSIDE_PICTURE = "https://photos.example.org/garden.jpg"
+HOURS = 'Mo-Su 09:00-17:00 "<b>ring twice</b>"'
+ODD_HOURS = "most afternoons <i>"
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +30,7 @@ def app_settings(
     records = sample_records(60, boundary_join)
     records["story"] = [f"Story number {i} <b>bold</b>" if i < STORIES else None for i in range(len(records))]
     records["image_url"] = [OUTSIDE_PICTURE if i == 0 else None for i in range(len(records))]
+    records["opening_hours"] = [HOURS if i == 0 else ODD_HOURS if i == 1 else None for i in range(len(records))]
     secret = records.iloc[[0]].assign(name="Secret pending place", source_key="pending-1", status="pending")
     config = fill_store(built_settings, pd.concat([records, secret], ignore_index=True), tmp_path_factory.mktemp("s"))
     with open_store(config) as store:
@@ -77,6 +80,21 @@ def test_the_initiative_page_shows_the_initiative_its_story_and_its_published_pi
     assert f'href="{OUTSIDE_PICTURE}"' in body and f'src="{OUTSIDE_PICTURE}"' not in body
     assert "/initiative?id=" in body  # the nearest initiatives link to their pages
     assert any("/initiative?id=" in code.value for code in app.code)
+
+
+def test_the_initiative_page_shows_a_week_of_opening_hours_or_the_source_text_as_given(
+    open_page: Callable[..., AppTest], app_settings: settings.Settings
+) -> None:
+    app = open_page("app_pages/initiative.py", lang="nl", id=record_id(app_settings, "0"))
+    assert t("initiative.hours", "nl") in [header.value for header in app.header]
+    body = html_of(app)
+    table = body[body.index('<table class="bim-hours">') :]
+    assert table.count('<th scope="row">') == 7
+    assert table.count("09:00–17:00 (&lt;b&gt;ring twice&lt;/b&gt;)") == 7  # every day, the comment escaped
+    assert "maandag" in table and "zondag" in table  # day names in Dutch
+    odd = html_of(open_page("app_pages/initiative.py", lang="nl", id=record_id(app_settings, "1")))
+    assert t("initiative.hours_as_given", "nl", text="most afternoons &lt;i&gt;") in odd
+    assert '<table class="bim-hours">' not in odd
 
 
 @pytest.mark.parametrize("key", ["pending-1", None])

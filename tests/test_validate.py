@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -228,6 +229,25 @@ def test_osm_community_places_all_become_records(source_dir: Path) -> None:
     assert records["lon"].notna().all()
     assert not (records["category"] == "other").any()
     assert set(records.loc[records["status"] != "published", "status_reason"]) == {"no name (nom/naam/name)"}
+    features = json.loads((source_dir / osm.FILE_NAME).read_text())["features"]
+    tagged = [feature["properties"].get("opening_hours") for feature in features]
+    assert records["opening_hours"].tolist() == [hours or None for hours in tagged]  # OSM's tag, as it is
+
+
+def test_opening_hours_outside_the_osm_syntax_are_kept_as_text_and_noted() -> None:
+    checked = validate(
+        table(name=["A", "B", "C"], opening_hours=["Mo-Fr 09:00-17:00", "le mardi après-midi", None]), "t"
+    )
+    assert checked.records["opening_hours"].tolist() == ["Mo-Fr 09:00-17:00", "le mardi après-midi", None]
+    reasons = checked.records["status_reason"].fillna("").tolist()
+    assert ["opening_hours" in reason for reason in reasons] == [False, True, False]
+
+
+@pytest.mark.parametrize("header", ["Horaires", "Openingsuren", "opening_hours", "Heures d'ouverture"])
+def test_opening_hours_headers_are_read_in_french_dutch_and_english(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "hours.csv"
+    path.write_text(f"nom;{header}\nPotager;Sa 10:00-12:00\n", encoding="utf-8")
+    assert validate(read_table(path), "t").records["opening_hours"].tolist() == ["Sa 10:00-12:00"]
 
 
 def test_100k_rows_with_decimal_commas_all_validate() -> None:

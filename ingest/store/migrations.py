@@ -56,7 +56,9 @@ def _v4_owners(conn: Connection, tables: Tables, backend: Backend) -> None:
     owned = [tables.versions, tables.pending_changes, tables.edit_tokens, tables.claims, tables.outbox]
     tables.meta.create_all(conn, tables=[*owned, tables.events, tables.reports, tables.throttle])
     initiatives = tables.initiatives
-    stored = conn.execute(sa.select(*(initiatives.c[c] for c in PUBLIC_COLUMNS))).mappings().all()
+    present = {column["name"] for column in sa.inspect(conn).get_columns(initiatives.name)}  # later ones not yet
+    selected = (initiatives.c[c] for c in PUBLIC_COLUMNS if c in present)
+    stored = conn.execute(sa.select(*selected)).mappings().all()
     by_source = sorted(stored, key=lambda row: row["source_name"] or "")
     for source, rows in groupby(by_source, key=lambda row: row["source_name"] or "import"):
         versions.append(conn, tables, ((row, 1, ()) for row in rows), source, "import", "baseline")
@@ -73,6 +75,11 @@ def _v6_pictures(conn: Connection, tables: Tables, backend: Backend) -> None:
     tables.pictures.create(conn)
 
 
+def _v7_opening_hours(conn: Connection, tables: Tables, backend: Backend) -> None:
+    """Version 7: opening hours (OSM syntax), as OSM and imports carry them."""
+    add_missing_columns(conn, tables.initiatives, ("opening_hours",))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_create_tables,
     _v2_image_and_story,
@@ -80,6 +87,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v4_owners,
     _v5_accounts,
     _v6_pictures,
+    _v7_opening_hours,
 )
 CURRENT_VERSION = len(MIGRATIONS)
 

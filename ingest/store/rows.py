@@ -29,6 +29,9 @@ _NOT_CONTENT = frozenset(
     | {"created_at", "updated_at"}
 )
 CONTENT_COLUMNS = tuple(c for c in RECORD_COLUMNS if c not in _NOT_CONTENT)
+# Content columns added after stores existed: empty, they add nothing to the digest, so a record's
+# digest from before them stays valid and re-importing an unchanged file after an upgrade changes nothing.
+_LATER_CONTENT = ("opening_hours",)
 COORDINATE_DECIMALS = 7  # about 1 cm: the precision GeoJSON round trips keep
 
 # Extra columns computed from the normalised ones, by name (the backend's spatial values).
@@ -83,8 +86,12 @@ def content_hashes(columns: Mapping[str, list[Any]]) -> list[str]:
         if name in ("lon", "lat")
         else ["" if v is None else str(v) for v in columns[name]]
         for name in CONTENT_COLUMNS
+        if name not in _LATER_CONTENT
     ]
-    return [hashlib.blake2b("\x1f".join(p).encode(), digest_size=16).hexdigest() for p in zip(*parts, strict=True)]
+    later = [["" if v is None else f"\x1f{name}={v}" for v in columns[name]] for name in _LATER_CONTENT]
+    rows = zip(zip(*parts, strict=True), zip(*later, strict=True), strict=True)
+    texts = ["\x1f".join(p) + "".join(extra) for p, extra in rows]
+    return [hashlib.blake2b(text.encode(), digest_size=16).hexdigest() for text in texts]
 
 
 def prepared(records: pd.DataFrame, spatial_values: SpatialValues) -> list[dict[str, Any]]:
