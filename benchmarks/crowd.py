@@ -215,7 +215,7 @@ def main() -> None:
     parser.add_argument("--browsers", type=int, default=2, help="real browser tabs joining each crowd")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-crowd-") as folder, ExitStack() as stack:
-        config = prepare(Path(folder), args.initiatives)
+        config = prepare(Path(folder), args.initiatives, 0)
         url = stack.enter_context(running_app(app_environment(config), Path(folder) / "streamlit.log"))
         pid = server_pid(int(url.rsplit(":", 1)[1]))
         load = ", ".join(f"{v:.1f}" for v in os.getloadavg())

@@ -106,7 +106,6 @@ def first_pictures(snap: Snapshot) -> dict[str, gallery.Picture]:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-@st.cache_data(show_spinner=False, max_entries=4)
 def picture_listing(snap: Snapshot) -> pd.DataFrame:
     """The published pictures per initiative, as the exports list them (ingest.gallery.listing)."""
     return gallery.listing(store(snap.config.database_url))
