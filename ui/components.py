@@ -33,6 +33,11 @@ from ingest import contribute, export
 from ui import data, pictures, safe, state
 
 LIST_PAGE_SIZE = 50
+# What a list item shows: the page slices these alone, not every column of the records.
+LIST_COLUMNS = (
+    "id", "name", "category", "nis_code", "street", "housenumber", "postcode", "locality", "website", "description",
+    "story", "image_url",
+)  # fmt: skip
 LIST_DESCRIPTION_CHARS = 400
 MIME_TYPES = {"geojson": "application/geo+json", "csv": "text/csv", "gpkg": "application/geopackage+sqlite3"}
 
@@ -147,7 +152,8 @@ def initiative_list(records: pd.DataFrame, lang: str, key: str | None = None) ->
     pages = max(1, -(-len(records) // LIST_PAGE_SIZE))
     page = st.number_input(t("map.list_page", lang, pages=pages), 1, pages, 1, key=key) if pages > 1 else 1
     first = (page - 1) * LIST_PAGE_SIZE
-    items = [_list_item(row, lang) for row in records.iloc[first : first + LIST_PAGE_SIZE].itertuples(index=False)]
+    shown = records[[c for c in LIST_COLUMNS if c in records.columns]].iloc[first : first + LIST_PAGE_SIZE]
+    items = [_list_item(row, lang) for row in shown.itertuples(index=False)]
     if items:
         st.caption(
             t(

@@ -83,10 +83,18 @@ def snapshot(config: settings.Settings) -> Snapshot:
     return Snapshot(config, store(config.database_url).revision())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def published(snap: Snapshot) -> pd.DataFrame:
-    """Every published initiative (public columns, core.record.PUBLIC_COLUMNS)."""
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _published(snap: Snapshot) -> pd.DataFrame:
     return store(snap.config.database_url).read(status="published")
+
+
+def published(snap: Snapshot) -> pd.DataFrame:
+    """Every published initiative (public columns, core.record.PUBLIC_COLUMNS).
+
+    One frame per snapshot, shared by every session; each caller gets a shallow copy, whose data
+    pandas copies only on write, so no run can change another's and none pays to unpickle a copy.
+    """
+    return _published(snap).copy(deep=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -133,16 +141,26 @@ def _search_text(snap: Snapshot) -> pd.Series:
 
 
 def filtered(snap: Snapshot, categories: list[str], nis_codes: list[str], text: str) -> tuple[pd.DataFrame, int]:
-    """The published initiatives matching every filter (an empty filter keeps all), and the total."""
-    records = published(snap)
+    """The published initiatives matching every filter (an empty filter keeps all), and the total.
+
+    Shared per snapshot and filters, as `published` is (a shallow copy each call)."""
+    chosen = _filtered(snap, tuple(sorted(categories)), tuple(sorted(nis_codes)), text.strip())
+    return chosen.copy(deep=False), len(_published(snap))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _filtered(snap: Snapshot, categories: tuple[str, ...], nis_codes: tuple[str, ...], text: str) -> pd.DataFrame:
+    records = _published(snap)
+    if not (categories or nis_codes or text):
+        return records
     keep = pd.Series(True, index=records.index)
     if categories:
         keep &= records["category"].isin(categories)
     if nis_codes:
         keep &= records["nis_code"].isin(nis_codes)
-    if text.strip():
+    if text:
         keep &= search.matching(_search_text(snap), text)
-    return records[keep], len(records)
+    return records[keep]
 
 
 @st.cache_resource(show_spinner=False)
