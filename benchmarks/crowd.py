@@ -9,7 +9,9 @@ send the rerun BackMsg (streamlit.proto) of the map page, and read ForwardMsgs u
 page's iframe element) has come and the script has finished; it then stays connected, as a tab
 does, until the crowd is done. A real browser per visitor would measure the browser instead (one
 core runs five tabs at 33 s each), so only `--browsers` headless chromium tabs join each crowd,
-midway through its arrivals, timed until their first cluster is visible.
+midway through its arrivals, timed until their first cluster is visible. The server runs on a core
+of its own and the sessions and browsers on the others, as visitors' browsers run on their own
+machines (`--shared-cores` leaves everything on every core).
 
 Printed per crowd: sessions served (map received), errors, time to the map (p50, p95, max; and the
 p95 against a lone visit measured in the same run), the browsers' time to the first cluster, server
@@ -76,6 +78,19 @@ def server_pid(port: int) -> int:
         except OSError:
             continue
     raise RuntimeError(f"no process listens on port {port}")
+
+
+def separate_cores(pid: int) -> str:
+    """The server's threads on the first core, this process (the sessions, and the browsers it starts)
+    on the others: visitors' browsers run on their own machines, not beside the server."""
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        return "one core: shared"
+    server, rest = {cores[0]}, set(cores[1:])
+    for thread in os.listdir(f"/proc/{pid}/task"):  # each thread: new ones inherit their creator's
+        os.sched_setaffinity(int(thread), server)
+    os.sched_setaffinity(0, rest)
+    return f"server on core {cores[0]}, sessions and browsers on {', '.join(map(str, sorted(rest)))}"
 
 
 def cpu_seconds(pid: int) -> float:
@@ -213,13 +228,21 @@ def main() -> None:
     parser.add_argument("--initiatives", type=int, default=10_000)
     parser.add_argument("--crowds", default="1,50,200,500", help="comma-separated session counts")
     parser.add_argument("--browsers", type=int, default=2, help="real browser tabs joining each crowd")
+    parser.add_argument(
+        "--shared-cores",
+        dest="separate_cores",
+        action="store_false",
+        help="leave the server, the sessions and the browsers on every core (default: the server on its own)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-crowd-") as folder, ExitStack() as stack:
         config = prepare(Path(folder), args.initiatives, 0)
         url = stack.enter_context(running_app(app_environment(config), Path(folder) / "streamlit.log"))
         pid = server_pid(int(url.rsplit(":", 1)[1]))
+        cores = separate_cores(pid) if args.separate_cores else "shared by the server, the sessions and the browsers"
         load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
         print(f"initiatives: {args.initiatives:,}; load average {load} on {os.cpu_count()} CPUs; server pid {pid}")
+        print(f"cores: {cores}")
         asyncio.run(measure(url, pid, [int(n) for n in args.crowds.split(",")], args.browsers))
 
 
