@@ -1,6 +1,7 @@
 """Initiative page (`/initiative?id=<id>`): one published initiative with its opening hours, story,
-pictures, place, nearest neighbours, source and a link to share. An unknown id and an unpublished one get the same
-"not found" page, so the page reveals nothing about pending records."""
+pictures, place, nearest neighbours, source and a link to share. An unknown id and an unpublished one
+get the same "not found" page, so the page reveals nothing about pending records; only the proposer's
+live edit link (`&edit=TOKEN`) opens their own pending proposal, to see and edit it while it waits."""
 
 from __future__ import annotations
 
@@ -30,6 +31,12 @@ with ctx.guard():
     published = data.published(snap)
     communes = ctx.layers.communes_web
 
+# The owner of a proposal still waiting for review reaches it through the edit link; anyone else
+# gets the same "not found" as for an unknown id.
+store = data.store(config.database_url)
+edit_token = str(st.query_params.get("edit", ""))
+if record is None and edit_token and initiative_owners.pending_proposal(ctx, store, record_id, edit_token):
+    st.stop()
 if record is None:
     st.title(t("initiative.not_found_title", lang))
     st.info(t("initiative.not_found", lang))
@@ -104,9 +111,7 @@ st.html(f"<p><small>{'<br>'.join(provenance)}</small></p>")
 
 # What keeps the entry alive (ui/initiative_owners.py): its events, the owner's edit link, a
 # message to the initiative (its address never shown), a claim and a problem report.
-store = data.store(config.database_url)
 initiative_owners.initiative_events(ctx, store, record)
-edit_token = str(st.query_params.get("edit", ""))
 if edit_token:
     initiative_owners.owner_edit(ctx, store, record, edit_token)
 initiative_owners.contact_form(ctx, store, record)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from core import settings
 from geo.join import BoundaryJoin
 from i18n import t
-from ingest import gallery, pictures, reports
+from ingest import gallery, owners, pictures, reports
 from ingest.store import open_store
 from tests.pictures import plain
 from tests.sample_initiatives import app_environment, fill_store, sample_records
@@ -105,6 +105,28 @@ def test_an_unknown_or_unpublished_id_gets_not_found_and_reveals_nothing(
     assert not app.exception
     assert app.title[0].value == "Initiative introuvable"
     assert "Secret" not in str(app) and "Story number" not in html_of(app)
+
+
+def test_the_proposer_s_edit_link_opens_their_pending_proposal_and_any_other_link_gets_not_found(
+    open_page: Callable[..., AppTest], app_settings: settings.Settings
+) -> None:
+    pending, published = record_id(app_settings, "pending-1"), record_id(app_settings, "1")
+    with open_store(app_settings) as store:
+        token, other = owners.issue(store, pending, "citizen"), owners.issue(store, published, "citizen")
+    app = open_page("app_pages/initiative.py", id=pending, edit=token)
+    assert not app.exception
+    assert app.title[0].value == "Secret pending place" and app.info[0].value == t("owner.pending", "en")
+    name = next(field for field in app.text_input if field.label == t("moderate.field_name", "en"))
+    assert name.value == "Secret pending place"
+    name.input("Secret pending garden")
+    app.button[0].click().run()
+    assert [s.value for s in app.success] == [t("owner.saved", "en")]
+    with open_store(app_settings) as store:
+        assert store.get(pending)["name"] == "Secret pending garden" and store.get(pending)["status"] == "pending"
+    for token_given in ("not-a-token", other):  # a wrong token, and another initiative's live one
+        app = open_page("app_pages/initiative.py", id=pending, edit=token_given)
+        assert app.title[0].value == t("initiative.not_found_title", "en")
+        assert "Secret" not in str(app) and not app.text_input
 
 
 def test_the_stories_page_lists_the_stories_ten_at_a_time_with_their_pictures(

@@ -22,6 +22,7 @@ from ingest import contact, events, history, owners, reports, review
 from ingest.contribute import EDITABLE, FORM_LIMITS
 from ingest.store import Store
 from ui import agenda, components
+from ui.contribution import markdown_text
 
 Record = dict[str, Any]
 CLIENT_KEY = "visitor_client"
@@ -49,6 +50,22 @@ def last_updated(ctx: Any, store: Store, record: Record) -> None:
     at = history.last_updated(store, record["id"])
     if at:
         st.caption(t("initiative.last_updated", ctx.lang, when=format_datetime(at, ctx.lang)))
+
+
+def pending_proposal(ctx: Any, store: Store, record_id: str, token: str) -> bool:
+    """The proposer's own proposal still waiting for review, opened by its live edit link: a notice
+    and the edit form holding its content (an edit applies at once: nothing of it shows before
+    approval). False, drawing nothing, for any other id, token or status, so the page then says "not
+    found" exactly as for an unknown id."""
+    if not record_id or not owners.record_for(store, token, record_id):
+        return False
+    record = store.get(record_id)
+    if record is None or record["status"] != "pending":
+        return False
+    st.title(markdown_text(record["name"]))
+    st.info(t("owner.pending", ctx.lang))
+    owner_edit(ctx, store, record, token)
+    return True
 
 
 def owner_edit(ctx: Any, store: Store, record: Record, token: str) -> None:
