@@ -101,11 +101,13 @@ def test_moderators_see_the_diff_and_approve_it(config) -> None:
 
 def test_pending_events_and_grouped_reports_reach_the_queue(config) -> None:
     with open_store(config) as store:
-        values, _ = events.checked(events.EventInput("Repair day", f"{YEAR}-05-02 14:00"))
+        values, _ = events.checked(events.EventInput("Repair day", f"{YEAR}-05-02 14:00", f"{YEAR}-05-02 17:30"))
         event = events.add(store, RECORD, values, "owner", "owner")
         reports.report(store, config, RECORD, "moved", "now at n° 12", client="a")
         reports.report(store, config, RECORD, "closed", "shut", client="b")
     app = run(_queue, "pending_events", moderator="Bob")
+    # Brussels wall-clock times in words, as the agenda shows them, not the stored ISO text
+    assert f"2 May {YEAR}, 14:00 – 2 May {YEAR}, 17:30" in app.text[0].value and "T14:00" not in app.text[0].value
     next(b for b in app.button if b.label == t("moderate.approve", "en")).click().run()
     app = run(_queue, "open_reports", moderator="Bob")
     assert "Moved: 1, Closed: 1" in app.markdown[0].value

@@ -16,7 +16,7 @@ from i18n import format_datetime, format_number, t
 from i18n.mail import composer
 from ingest import events, history, owners, reports, review
 from ingest.store import Store
-from ui import moderation
+from ui import agenda, moderation
 from ui.contribution import markdown_text
 from ui.page import PageContext
 
@@ -80,8 +80,7 @@ def pending_events(ctx: PageContext, store: Store, moderator: str) -> None:
     for event in waiting.itertuples(index=False):
         with st.container(border=True):
             st.markdown(f"**{markdown_text(event.title)}**")
-            when = event.starts_at + (f" – {event.ends_at}" if event.ends_at else "")
-            st.text(f"{event.initiative_name} · {when} · {_text(event.place)}")
+            st.text(f"{event.initiative_name} · {agenda.when(event, lang)} · {_text(event.place)}")
             st.text(f"{_text(event.description)}\n{_text(event.url)}")
             approved = decision(lang, "moderate.approve", "moderate.reject", f"event_{event.id}")
             if approved is not None:
