@@ -56,6 +56,7 @@ class Settings:
     smtp_password: str = ""
     smtp_sender: str = ""
     smtp_timeout_s: float = 30.0
+    smtp_ca_file: Path | None = None  # PEM certificates to trust instead of the system's (a private CA)
     messages_per_hour: int = 5
     reports_per_hour: int = 10
 
@@ -98,6 +99,14 @@ def _smtp_security(value: str) -> str:
     return value
 
 
+def _smtp_ca_file(value: str) -> Path | None:
+    if not value:
+        return None
+    if not Path(value).is_file():
+        raise ConfigurationError(f"BIM_SMTP_CA_FILE={value!r}: no such file (give a PEM file of certificates)")
+    return Path(value)
+
+
 def load() -> Settings:
     """Read the settings from the environment."""
     data_dir = Path(_env("BIM_DATA_DIR", str(PROJECT_DIR / "data")))
@@ -130,6 +139,7 @@ def load() -> Settings:
         smtp_password=_env("BIM_SMTP_PASSWORD") or _secret("smtp_password"),
         smtp_sender=_env("BIM_SMTP_SENDER"),
         smtp_timeout_s=float(_env("BIM_SMTP_TIMEOUT_S", "30")),
+        smtp_ca_file=_smtp_ca_file(_env("BIM_SMTP_CA_FILE")),
         messages_per_hour=int(_env("BIM_MESSAGES_PER_HOUR", "5")),
         reports_per_hour=int(_env("BIM_REPORTS_PER_HOUR", "10")),
         api_requests_per_minute=int(_env("BIM_API_REQUESTS_PER_MINUTE", "300")),

@@ -127,9 +127,13 @@ def _message(settings: Settings, row: sa.Row) -> EmailMessage:
 
 
 def _send(settings: Settings, message: EmailMessage) -> None:
-    """One SMTP session: SSL from the start, or STARTTLS, or plain (a local relay); login when a user is set."""
+    """One SMTP session: SSL from the start, or STARTTLS, or plain (a local relay); login when a user is set.
+
+    TLS always verifies the server's certificate and name: against the system's certificates, or only
+    those of `BIM_SMTP_CA_FILE` for a server with a private CA.
+    """
     host, port, timeout = settings.smtp_host, settings.smtp_port, settings.smtp_timeout_s
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=settings.smtp_ca_file)
     if settings.smtp_security == "ssl":
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
     else:
