@@ -82,6 +82,21 @@ class ConflictError(StoreError):
         )
 
 
+class EditSentConflictError(ConflictError):
+    """A save from a form opened before another edit of the initiative was sent for review: both were
+    based on the same version, so the later one would silently undo the earlier once approved."""
+
+    def __init__(self, record_id: str, based_on: int, seen_edit: int, newest_edit: int) -> None:
+        self.record_id = record_id
+        self.based_on = self.current = based_on
+        self.seen_edit, self.newest_edit = seen_edit, newest_edit
+        StoreError.__init__(
+            self,
+            f"initiative {record_id}: edit {newest_edit} was sent for review after this form was opened "
+            f"(it had seen edit {seen_edit}): reload it and make the change again",
+        )
+
+
 class ParameterError(BimError):
     """A request parameter (API, feed, embed URL) is malformed or unknown: `name` says which, `reason` why."""
 

@@ -2,7 +2,8 @@
 version stays live; moderators see it field by field and approve or reject it.
 
 An edit records the version it was based on. Approving applies it with that version check, so an
-edit overtaken by another change is refused (ConflictError) rather than silently undoing it. An edit
+edit overtaken by another change is refused (ConflictError) rather than silently undoing it; so is a
+save from a form opened before another edit of the same version was sent (two tabs). An edit
 of an initiative that is not published yet is applied at once: nothing of it shows before approval.
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from core.errors import ConflictError, RecordNotFoundError, StoreError, SubmissionError
+from core.errors import ConflictError, EditSentConflictError, RecordNotFoundError, StoreError, SubmissionError
 from ingest import history
 from ingest.contribute import EDITABLE, check_fields
 from ingest.store import Store, now_iso
@@ -33,14 +34,32 @@ class PendingEdit:
     changes: list[history.FieldChange]
 
 
+def latest_edit(store: Store, record_id: str) -> int:
+    """The number of the newest edit sent for `record_id` (any outcome; 0: none), which an edit form
+    keeps beside the version it was drawn from (`propose_edit(..., seen_edit=)`)."""
+    table = store.tables.pending_changes
+    with store.engine.connect() as conn:
+        return _latest_edit(conn, table, record_id)
+
+
+def _latest_edit(conn: sa.Connection, table: sa.Table, record_id: str) -> int:
+    return int(conn.execute(sa.select(sa.func.max(table.c.id)).where(table.c.record_id == record_id)).scalar() or 0)
+
+
 def propose_edit(
-    store: Store, record_id: str, changes: dict[str, Any], based_on: int, actor: str = "owner"
+    store: Store,
+    record_id: str,
+    changes: dict[str, Any],
+    based_on: int,
+    actor: str = "owner",
+    seen_edit: int | None = None,
 ) -> int | None:
     """Check an owner's edit of `EDITABLE` fields like the form and store it for review.
 
     Returns the pending change's id, or None when the initiative is not published and the edit was
     applied at once (or changed nothing). Raises SubmissionError for a bad field, ConflictError when
-    `based_on` is not the current version.
+    `based_on` is not the current version, EditSentConflictError when `seen_edit` (the `latest_edit`
+    the form saw) is older than the newest edit sent: two tabs opened on one version cannot both wait.
     """
     current = store.get(record_id)
     if current is None:
@@ -70,7 +89,10 @@ def propose_edit(
         "submitted_at": now_iso(),
         "status": "pending",
     }
-    with store.backend.write() as conn:
+    with store.backend.write() as conn:  # writers are serialised: no edit can slip in between
+        newest = _latest_edit(conn, table, record_id)
+        if seen_edit is not None and newest > seen_edit:
+            raise EditSentConflictError(record_id, based_on, seen_edit, newest)
         return int(conn.execute(sa.insert(table).values(values).returning(table.c.id)).scalar_one())
 
 

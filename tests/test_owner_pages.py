@@ -71,6 +71,20 @@ def test_an_owners_edit_waits_and_a_stale_tab_is_refused(config) -> None:
         assert store.get(RECORD)["description"] == "new text" and review.pending_edits(store) == []
 
 
+def test_a_second_tab_opened_before_the_first_saved_is_refused_before_any_approval(config) -> None:
+    with open_store(config) as store:
+        token = owners.issue(store, RECORD, "citizen")
+    first, second = run(_owner, RECORD, token), run(_owner, RECORD, token)
+    description_area(first).input("first tab")
+    first.button[0].click().run()
+    description_area(second).input("second tab")
+    second.button[0].click().run()
+    assert [s.value for s in first.success] == [t("owner.waiting", "en")]
+    assert [e.value for e in second.error] == [t("owner.conflict", "en")] and not second.success
+    with open_store(config) as store:
+        assert [[c.after for c in edit.changes] for edit in review.pending_edits(store)] == [["first tab"]]
+
+
 def test_a_wrong_or_revoked_link_opens_no_form(config) -> None:
     with open_store(config) as store:
         token = owners.issue(store, RECORD, "citizen")

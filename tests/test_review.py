@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import ConflictError, StoreError, SubmissionError
+from core.errors import ConflictError, EditSentConflictError, StoreError, SubmissionError
 from ingest import history, review
 from ingest.store import Store, stable_id
 from tests.test_store import make_records
@@ -63,6 +63,18 @@ def test_a_stale_or_bad_edit_is_refused_before_anything_is_stored(published: Sto
     with pytest.raises(StoreError, match="status"):
         review.propose_edit(published, RECORD, {"status": "published"}, based_on=2)
     assert review.pending_edits(published) == []
+
+
+def test_of_two_forms_opened_on_one_version_only_the_first_save_waits_for_review(published: Store) -> None:
+    assert review.latest_edit(published, RECORD) == 0
+    seen = review.latest_edit(published, RECORD)  # both tabs open the form now
+    first = review.propose_edit(published, RECORD, {"description": "first tab"}, 2, seen_edit=seen)
+    assert review.latest_edit(published, RECORD) == first
+    with pytest.raises(EditSentConflictError, match=f"edit {first} was sent for review after this form"):
+        review.propose_edit(published, RECORD, {"description": "second tab"}, 2, seen_edit=seen)
+    assert [e.id for e in review.pending_edits(published)] == [first]
+    again = review.propose_edit(published, RECORD, {"description": "first tab, again"}, 2, seen_edit=first)
+    assert [e.id for e in review.pending_edits(published)] == [first, again]  # a reloaded form may send more
 
 
 def test_an_edit_of_an_unpublished_initiative_applies_at_once(store: Store) -> None:

@@ -2,9 +2,9 @@
 form (through the private edit link), claim, contact form, report, and the initiative's events.
 
 Each takes the page context, the store and the published record, so the initiative page calls them in
-order. The edit form keeps the version it was first drawn from (per tab, in the session), so a stale
-tab's save is refused with a conflict message instead of overwriting a newer one. Nothing a visitor
-sends shows before a moderator approves it.
+order. The edit form keeps the version it was first drawn from and the newest edit sent by then (per
+tab, in the session), so a stale tab's save is refused with a conflict message instead of overwriting
+a newer one or waiting beside it. Nothing a visitor sends shows before a moderator approves it.
 """
 
 from __future__ import annotations
@@ -75,7 +75,9 @@ def owner_edit(ctx: Any, store: Store, record: Record, token: str) -> None:
         st.error(t("owner.link_invalid", lang))
         return
     base_key = f"owner_base_{record['id']}"
-    based_on = st.session_state.setdefault(base_key, history.current_version(store, record["id"]))
+    based_on, seen_edit = st.session_state.setdefault(
+        base_key, (history.current_version(store, record["id"]), review.latest_edit(store, record["id"]))
+    )
     with st.form("owner_edit_form"):
         st.subheader(t("owner.edit_title", lang))
         edited = {
@@ -88,7 +90,7 @@ def owner_edit(ctx: Any, store: Store, record: Record, token: str) -> None:
         if st.form_submit_button(t("owner.save", lang), type="primary"):
             changes = {k: v.strip() or None for k, v in edited.items() if (v.strip() or None) != record.get(k)}
             try:
-                pending = review.propose_edit(store, record["id"], changes, based_on, actor="owner")
+                pending = review.propose_edit(store, record["id"], changes, based_on, "owner", seen_edit)
             except ConflictError:
                 st.error(t("owner.conflict", lang))
             except SubmissionError as exc:
