@@ -141,6 +141,17 @@ def test_the_history_tab_reverts_to_a_version(config) -> None:
         assert history.versions(store, RECORD)[-1].action == "revert to 1"
 
 
+def test_the_history_tab_finds_an_initiative_by_its_page_link_or_words_of_its_name(config) -> None:
+    app = run(_queue, "record_history", moderator="Bob")
+    app.text_input(key="history_id").input(f"https://map.example.org/initiative?lang=fr&id={RECORD}").run()
+    assert app.dataframe[0].value["version"].tolist() == [1, 2]
+    app.text_input(key="history_id").input("initiative 1").run()  # case and accents aside, one name matches
+    assert app.selectbox(key="history_match").options == [f"Initiative 1 · published · {stable_id('test', 'key-1')}"]
+    assert app.dataframe[0].value["version"].tolist() == [1]
+    app.text_input(key="history_id").input("no such place").run()
+    assert [w.value for w in app.warning] == [t("moderate.history_unknown", "en")] and not app.dataframe
+
+
 def _visitor(part: str, record_id: str) -> None:
     from ui import data, initiative_owners, page
 

@@ -8,17 +8,22 @@ calls `moderation.done` (its message shows on the next run). Values are shown as
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pandas as pd
 import streamlit as st
 
 from core.errors import ConflictError
+from core.text import fold_series
 from i18n import format_datetime, format_number, t
 from i18n.mail import composer
-from ingest import events, history, owners, reports, review
+from ingest import events, history, owners, reports, review, search
 from ingest.store import Store
 from ui import agenda, moderation
 from ui.contribution import markdown_text
 from ui.page import PageContext
+
+MATCHES_SHOWN = 20
 
 
 def _text(value: object) -> str:
@@ -128,16 +133,35 @@ def manual_claims(ctx: PageContext, store: Store, moderator: str) -> None:
                 moderation.done(ctx, "moderate.claim_decided", record.get("name"))
 
 
-def record_history(ctx: PageContext, store: Store, moderator: str) -> None:
-    """One initiative's versions (by id): who, when, what changed; revert to one; revoke its edit links."""
+def chosen_initiative(ctx: PageContext, store: Store) -> str:
+    """The initiative a moderator looks up by its id, its page's link or words of its name (any status,
+    accents ignored; the first matches to choose from); its id, or "" until one is found."""
     lang = ctx.lang
-    record_id = st.text_input(t("moderate.history_id", lang), max_chars=36, key="history_id").strip()
+    typed = st.text_input(t("moderate.history_id", lang), max_chars=300, key="history_id").strip()
+    if not typed:
+        return ""
+    typed = parse_qs(urlsplit(typed).query).get("id", [typed])[0]
+    if store.get(typed) is not None:
+        return typed
+    records = store.read(status=None)
+    matches = records[search.matching(fold_series(records["name"].fillna("")), typed)].head(MATCHES_SHOWN)
+    if matches.empty:
+        st.warning(t("moderate.history_unknown", lang))
+        return ""
+    labels = {row.id: f"{row.name} · {row.status} · {row.id}" for row in matches.itertuples()}
+    chosen = st.selectbox(
+        t("moderate.history_matches", lang), list(labels), format_func=labels.get, key="history_match"
+    )
+    return str(chosen or "")
+
+
+def record_history(ctx: PageContext, store: Store, moderator: str) -> None:
+    """One initiative's versions: who, when, what changed; revert to one; revoke its edit links."""
+    lang = ctx.lang
+    record_id = chosen_initiative(ctx, store)
     if not record_id:
         return
     found = history.versions(store, record_id)
-    if not found:
-        st.warning(t("moderate.history_unknown", lang))
-        return
     table = pd.DataFrame(
         [
             (v.number, v.at, v.actor, t(f"moderate.actor_{v.actor_kind}", lang), v.action, ", ".join(v.changed))
