@@ -148,9 +148,9 @@ def chosen_initiative(ctx: PageContext, store: Store) -> str:
     if matches.empty:
         st.warning(t("moderate.history_unknown", lang))
         return ""
-    labels = {row.id: f"{row.name} · {row.status} · {row.id}" for row in matches.itertuples()}
+    labels = {str(row.id): f"{row.name} · {row.status} · {row.id}" for row in matches.itertuples()}
     chosen = st.selectbox(
-        t("moderate.history_matches", lang), list(labels), format_func=labels.get, key="history_match"
+        t("moderate.history_matches", lang), list(labels), format_func=lambda key: labels[key], key="history_match"
     )
     return str(chosen or "")
 
