@@ -104,7 +104,7 @@ def test_moderators_see_the_diff_and_approve_it(config) -> None:
     with open_store(config) as store:
         review.propose_edit(store, RECORD, {"description": "proposed"}, based_on=2)
     app = run(_queue, "pending_edits", moderator="Bob")
-    diff = app.dataframe[0].value
+    diff = app.table[0].value
     assert diff.values.tolist() == [["description", "old text", "proposed"]]
     next(b for b in app.button if b.label == t("moderate.approve", "en")).click().run()
     assert not app.exception

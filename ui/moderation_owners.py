@@ -58,7 +58,7 @@ def pending_edits(ctx: PageContext, store: Store, moderator: str) -> None:
                     t("moderate.diff_proposed", lang),
                 ],
             )
-            st.dataframe(diff, hide_index=True)
+            st.table(diff, hide_index=True)  # a static table wraps a long description; a grid would cut it
             approved = decision(lang, "moderate.approve", "moderate.reject", f"edit_{edit.id}")
             if approved is None:
                 continue
