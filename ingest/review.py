@@ -3,8 +3,9 @@ version stays live; moderators see it field by field and approve or reject it.
 
 An edit records the version it was based on. Approving applies it with that version check, so an
 edit overtaken by another change is refused (ConflictError) rather than silently undoing it; so is a
-save from a form opened before another edit of the same version was sent (two tabs). An edit
-of an initiative that is not published yet is applied at once: nothing of it shows before approval.
+save from a form opened before another edit of the same version was sent (two tabs). An owner's form
+starts from the edits still waiting, and its save replaces them, so moderators review the latest. An
+edit of an initiative that is not published yet is applied at once: nothing of it shows before approval.
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ class PendingEdit:
     changes: list[history.FieldChange]
 
 
+def proposed_values(edits: list[PendingEdit]) -> dict[str, Any]:
+    """The fields that `edits` (one initiative's, from `pending_edits`) would change, later edits over
+    earlier ones: where an owner's form starts from, so a second edit carries on from the first."""
+    return {change.field: change.after for edit in edits for change in edit.changes}
+
+
 def latest_edit(store: Store, record_id: str) -> int:
     """The number of the newest edit sent for `record_id` (any outcome; 0: none), which an edit form
     keeps beside the version it was drawn from (`propose_edit(..., seen_edit=)`)."""
@@ -60,6 +67,8 @@ def propose_edit(
     applied at once (or changed nothing). Raises SubmissionError for a bad field, ConflictError when
     `based_on` is not the current version, EditSentConflictError when `seen_edit` (the `latest_edit`
     the form saw) is older than the newest edit sent: two tabs opened on one version cannot both wait.
+    With `seen_edit`, the edit replaces those still waiting (status "superseded"): the form started
+    from their values (`proposed_values`).
     """
     current = store.get(record_id)
     if current is None:
@@ -79,7 +88,6 @@ def propose_edit(
     if current["status"] != "published":
         store.update_fields(record_id, normalised, actor, kind="owner", based_on=based_on)
         return None
-    table = store.tables.pending_changes
     values = {
         "record_id": record_id,
         "base_version": based_on,
@@ -89,11 +97,24 @@ def propose_edit(
         "submitted_at": now_iso(),
         "status": "pending",
     }
+    return _store_pending(store, values, seen_edit)
+
+
+def _store_pending(store: Store, values: dict[str, Any], seen_edit: int | None) -> int:
+    """Store an edit for review. A form that saw every edit sent (`seen_edit`) started from their
+    proposed values, so its edit replaces those still waiting: the moderators review the latest only."""
+    table = store.tables.pending_changes
+    record_id = values["record_id"]
     with store.backend.write() as conn:  # writers are serialised: no edit can slip in between
         newest = _latest_edit(conn, table, record_id)
         if seen_edit is not None and newest > seen_edit:
-            raise EditSentConflictError(record_id, based_on, seen_edit, newest)
-        return int(conn.execute(sa.insert(table).values(values).returning(table.c.id)).scalar_one())
+            raise EditSentConflictError(record_id, values["base_version"], seen_edit, newest)
+        change_id = int(conn.execute(sa.insert(table).values(values).returning(table.c.id)).scalar_one())
+        if seen_edit is not None:
+            waiting = sa.and_(table.c.record_id == record_id, table.c.status == "pending", table.c.id < change_id)
+            replaced = {"status": "superseded", "decided_at": values["submitted_at"], "decided_by": values["actor"]}
+            conn.execute(sa.update(table).where(waiting).values(replaced | {"reason": f"replaced by edit {change_id}"}))
+        return change_id
 
 
 def pending_edits(store: Store, record_id: str | None = None) -> list[PendingEdit]:

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import settings
 from i18n import t
+from i18n.formats import format_datetime
 from ingest import events, history, mail, owners, reports, review
 from ingest.store import open_store, stable_id
 from tests.test_store import make_records
@@ -83,6 +84,27 @@ def test_a_second_tab_opened_before_the_first_saved_is_refused_before_any_approv
     assert [e.value for e in second.error] == [t("owner.conflict", "en")] and not second.success
     with open_store(config) as store:
         assert [[c.after for c in edit.changes] for edit in review.pending_edits(store)] == [["first tab"]]
+
+
+def test_a_reopened_edit_link_carries_on_from_the_edit_waiting_for_review(config) -> None:
+    with open_store(config) as store:
+        token = owners.issue(store, RECORD, "citizen")
+        review.propose_edit(store, RECORD, {"description": "waiting text"}, based_on=2, seen_edit=0)
+        [waiting] = review.pending_edits(store)
+    app = run(_owner, RECORD, token)
+    assert [i.value for i in app.info] == [
+        t("owner.edit_waiting", "en", when=format_datetime(waiting.submitted_at, "en"))
+    ]
+    assert description_area(app).value == "waiting text"
+    next(i for i in app.text_input if i.label == t("moderate.field_website", "en")).input("https://garden.example.org")
+    app.button[0].click().run()
+    with open_store(config) as store:
+        [edit] = review.pending_edits(store)
+        assert edit.id != waiting.id and [c.after for c in edit.changes] == [
+            "waiting text",
+            "https://garden.example.org",
+        ]
+        assert store.get(RECORD)["description"] == "old text"
 
 
 def test_a_wrong_or_revoked_link_opens_no_form(config) -> None:

@@ -4,6 +4,7 @@ field-by-field diff; a rejected edit changes nothing; an overtaken edit cannot b
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from core.errors import ConflictError, EditSentConflictError, StoreError, SubmissionError
 from ingest import history, review
@@ -73,8 +74,25 @@ def test_of_two_forms_opened_on_one_version_only_the_first_save_waits_for_review
     with pytest.raises(EditSentConflictError, match=f"edit {first} was sent for review after this form"):
         review.propose_edit(published, RECORD, {"description": "second tab"}, 2, seen_edit=seen)
     assert [e.id for e in review.pending_edits(published)] == [first]
-    again = review.propose_edit(published, RECORD, {"description": "first tab, again"}, 2, seen_edit=first)
-    assert [e.id for e in review.pending_edits(published)] == [first, again]  # a reloaded form may send more
+
+
+def test_an_edit_from_a_form_that_saw_the_waiting_one_replaces_it(published: Store) -> None:
+    first = review.propose_edit(published, RECORD, {"description": "first"}, 2, seen_edit=0)
+    waiting = review.pending_edits(published, RECORD)
+    assert review.proposed_values(waiting) == {"description": "first"}  # where the reloaded form starts
+    changes = review.proposed_values(waiting) | {"website": "https://garden.example.org"}
+    second = review.propose_edit(published, RECORD, changes, 2, seen_edit=first)
+    [edit] = review.pending_edits(published)
+    assert edit.id == second and [(c.field, c.after) for c in edit.changes] == [
+        ("description", "first"),
+        ("website", "https://garden.example.org"),
+    ]
+    with published.engine.connect() as conn:
+        table = published.tables.pending_changes
+        row = conn.execute(sa.select(table).where(table.c.id == first)).one()
+    assert (row.status, row.reason) == ("superseded", f"replaced by edit {second}")
+    review.approve(published, second, "Bob")
+    assert published.get(RECORD)["description"] == "first" and published.get(RECORD)["website"] is not None
 
 
 def test_an_edit_of_an_unpublished_initiative_applies_at_once(store: Store) -> None:

@@ -78,11 +78,15 @@ def owner_edit(ctx: Any, store: Store, record: Record, token: str) -> None:
     based_on, seen_edit = st.session_state.setdefault(
         base_key, (history.current_version(store, record["id"]), review.latest_edit(store, record["id"]))
     )
+    waiting = review.pending_edits(store, record["id"])
+    if waiting:
+        st.info(t("owner.edit_waiting", lang, when=format_datetime(waiting[-1].submitted_at, lang)))
+    shown = record | review.proposed_values(waiting)
     with st.form("owner_edit_form"):
         st.subheader(t("owner.edit_title", lang))
         edited = {
             field: (st.text_area if field in TEXT_AREAS else st.text_input)(
-                t(f"moderate.field_{field}", lang), value=record.get(field) or "", max_chars=FORM_LIMITS.get(field)
+                t(f"moderate.field_{field}", lang), value=shown.get(field) or "", max_chars=FORM_LIMITS.get(field)
             )
             for field in EDITABLE
             if field != "category"
