@@ -156,6 +156,9 @@ def test_the_history_tab_reverts_to_a_version(config) -> None:
     app = run(_queue, "record_history", moderator="Bob")
     app.text_input(key="history_id").input(RECORD).run()
     assert app.dataframe[0].value["version"].tolist() == [1, 2]
+    with open_store(config) as store:
+        stored_at = [v.at for v in history.versions(store, RECORD)]
+    assert app.dataframe[0].value["at"].tolist() == [format_datetime(at, "en") for at in stored_at]  # Brussels time
     app.selectbox(key="history_version").select(1).run()
     app.button(key="history_revert").click().run()
     with open_store(config) as store:

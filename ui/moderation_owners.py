@@ -105,7 +105,10 @@ def open_reports(ctx: PageContext, store: Store, moderator: str) -> None:
             counts = ", ".join(f"{t(f'report.kind_{kind}', lang)}: {n}" for kind, n in entry.counts.items())
             st.markdown(f"**{markdown_text(entry.name)}** · {counts}")
             st.caption(entry.record_id)
-            listed = [(t(f"report.kind_{kind}", lang), reason, at) for _, kind, reason, at in entry.reports]
+            listed = [
+                (t(f"report.kind_{kind}", lang), reason, format_datetime(at, lang))
+                for _, kind, reason, at in entry.reports
+            ]
             st.dataframe(pd.DataFrame(listed, columns=["kind", "reason", "at"]), hide_index=True)
             resolved = decision(
                 lang, "moderate.reports_resolved", "moderate.reports_dismissed", f"reports_{entry.record_id}"
@@ -125,7 +128,7 @@ def manual_claims(ctx: PageContext, store: Store, moderator: str) -> None:
     for claim in waiting:
         record = store.get(claim["record_id"]) or {}
         with st.container(border=True):
-            st.markdown(f"**{markdown_text(record.get('name'))}** · {claim['created_at']}")
+            st.markdown(f"**{markdown_text(record.get('name'))}** · {format_datetime(claim['created_at'], lang)}")
             st.text(f"{claim['claimant']}\n{_text(claim['message'])}")
             granted = decision(lang, "moderate.claim_grant", "moderate.claim_refuse", f"claim_{claim['id']}")
             if granted is not None:
@@ -164,7 +167,14 @@ def record_history(ctx: PageContext, store: Store, moderator: str) -> None:
     found = history.versions(store, record_id)
     table = pd.DataFrame(
         [
-            (v.number, v.at, v.actor, t(f"moderate.actor_{v.actor_kind}", lang), v.action, ", ".join(v.changed))
+            (
+                v.number,
+                format_datetime(v.at, lang),
+                v.actor,
+                t(f"moderate.actor_{v.actor_kind}", lang),
+                v.action,
+                ", ".join(v.changed),
+            )
             for v in found
         ],
         columns=["version", "at", "actor", "kind", "action", "changed"],
