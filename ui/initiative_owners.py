@@ -1,5 +1,6 @@
-"""The initiative page's parts for owners and visitors: "last updated", the owner's edit form and event
-form (through the private edit link), claim, contact form, report, and the initiative's events.
+"""The initiative page's parts for owners and visitors: the owner's pending proposal, edit form and event
+form (through the private edit link), claim, contact form, report, and the initiative's events. (The
+page's own provenance line says when it was last updated.)
 
 Each takes the page context, the store and the published record, so the initiative page calls them in
 order. The edit form keeps the version it was first drawn from and the newest edit sent by then (per
@@ -43,13 +44,6 @@ def honeypot(key: str, lang: str) -> str:
         "overflow: hidden;}</style>"
     )
     return str(st.text_input(t("contribute.honeypot", lang), key=key))
-
-
-def last_updated(ctx: Any, store: Store, record: Record) -> None:
-    """When the initiative last changed."""
-    at = history.last_updated(store, record["id"])
-    if at:
-        st.caption(t("initiative.last_updated", ctx.lang, when=format_datetime(at, ctx.lang)))
 
 
 def pending_proposal(ctx: Any, store: Store, record_id: str, token: str) -> bool:
