@@ -177,6 +177,19 @@ def test_the_history_tab_finds_an_initiative_by_its_page_link_or_words_of_its_na
     assert [w.value for w in app.warning] == [t("moderate.history_unknown", "en")] and not app.dataframe
 
 
+def test_a_moderator_adds_an_event_from_the_history_tab_published_at_once(config) -> None:
+    app = run(_queue, "record_history", moderator="Bob")
+    app.text_input(key="history_id").input(RECORD).run()
+    fields = {field.label: field for field in app.text_input}
+    fields[t("event.title", "en")].input("Seed swap")
+    fields[t("event.start", "en")].input(f"{YEAR}-03-28 10:00")
+    next(b for b in app.button if b.label == t("owner.event_add", "en")).click().run()
+    assert not app.exception
+    with open_store(config) as store:
+        listed = events.listed(store)
+    assert listed[["title", "starts_at", "actor"]].values.tolist() == [["Seed swap", f"{YEAR}-03-28T10:00", "Bob"]]
+
+
 def _visitor(part: str, record_id: str) -> None:
     from ui import data, initiative_owners, page
 

@@ -99,10 +99,11 @@ def owner_edit(ctx: Any, store: Store, record: Record, token: str) -> None:
     owner_event(ctx, store, record)
 
 
-def owner_event(ctx: Any, store: Store, record: Record) -> None:
-    """An owner's new event, held for review."""
-    lang = ctx.lang
-    with st.form("owner_event_form", clear_on_submit=True):
+def event_form(lang: str, store: Store, record: Record, actor: str, kind: str) -> str | None:
+    """The event form (title, start, end, place, description, link): the stored event's id once it
+    is sent and valid, else None (its problems shown). `kind` "owner" holds it for review; a
+    moderator's event is published at once."""
+    with st.form(f"{kind}_event_form", clear_on_submit=True):
         st.subheader(t("owner.event_title", lang))
         title = st.text_input(t("event.title", lang), max_chars=events.LIMITS["title"])
         start = st.text_input(t("event.start", lang), placeholder="2027-05-02 14:00")
@@ -110,13 +111,19 @@ def owner_event(ctx: Any, store: Store, record: Record) -> None:
         place = st.text_input(t("event.place", lang), max_chars=events.LIMITS["place"])
         description = st.text_area(t("event.description", lang), max_chars=events.LIMITS["description"])
         url = st.text_input(t("event.url", lang), max_chars=events.LIMITS["url"])
-        if st.form_submit_button(t("owner.event_add", lang)):
-            values, problems = events.checked(events.EventInput(title, start, end, place, description, url))
-            if problems:
-                components.submission_errors(SubmissionError(problems), lang, "event.{field}", events.EVENT_FIELDS)
-            else:
-                events.add(store, record["id"], values, "owner", "owner")
-                st.success(t("owner.event_waiting", lang))
+        if not st.form_submit_button(t("owner.event_add", lang)):
+            return None
+        values, problems = events.checked(events.EventInput(title, start, end, place, description, url))
+        if problems:
+            components.submission_errors(SubmissionError(problems), lang, "event.{field}", events.EVENT_FIELDS)
+            return None
+        return events.add(store, record["id"], values, actor, kind)
+
+
+def owner_event(ctx: Any, store: Store, record: Record) -> None:
+    """An owner's new event, held for review."""
+    if event_form(ctx.lang, store, record, "owner", "owner") is not None:
+        st.success(t("owner.event_waiting", ctx.lang))
 
 
 def claim(ctx: Any, store: Store, record: Record) -> None:

@@ -1,6 +1,6 @@
 """The moderation page's parts for what owners and visitors send: pending edits as field-by-field
 diffs, pending events, reports grouped per initiative, claims to check by hand, and an initiative's
-history (revert to any version, revoke its edit links).
+history (revert to any version, revoke its edit links, add an event published at once).
 
 app_pages/moderate.py puts each in its tab; like ui/moderation.py, an action that changed the store
 calls `moderation.done` (its message shows on the next run). Values are shown as text, never as HTML.
@@ -19,7 +19,7 @@ from i18n import format_datetime, format_number, t
 from i18n.mail import composer
 from ingest import events, history, owners, reports, review, search
 from ingest.store import Store
-from ui import agenda, moderation
+from ui import agenda, initiative_owners, moderation
 from ui.contribution import markdown_text
 from ui.page import PageContext
 
@@ -159,7 +159,7 @@ def chosen_initiative(ctx: PageContext, store: Store) -> str:
 
 
 def record_history(ctx: PageContext, store: Store, moderator: str) -> None:
-    """One initiative's versions: who, when, what changed; revert to one; revoke its edit links."""
+    """One initiative's versions: who, when, what changed; revert to one; revoke its edit links; add an event."""
     lang = ctx.lang
     record_id = chosen_initiative(ctx, store)
     if not record_id:
@@ -194,3 +194,6 @@ def record_history(ctx: PageContext, store: Store, moderator: str) -> None:
     if live and st.button(t("moderate.links_revoke", lang), key="history_revoke"):
         owners.revoke(store, record_id, moderator)
         moderation.done(ctx, "moderate.links_revoked", found[-1].data.get("name"))
+    record = store.get(record_id) or {}
+    if initiative_owners.event_form(lang, store, record, moderator, "moderator") is not None:
+        moderation.done(ctx, "moderate.event_added", record.get("name"))
