@@ -24,7 +24,7 @@ from core import settings
 from core.auth import hash_password
 from ingest import contribute, history, owners
 from ingest.store import open_store
-from tests import test_browser
+from tests import axe, test_browser
 from tests.app_server import running_app
 from tests.sample_initiatives import app_environment
 from tests.test_browser import ARTIFACTS
@@ -107,6 +107,13 @@ def _moderate(page: Page, url: str, tab: str) -> Locator:
     return _tab(page, tab)
 
 
+def _find(history: Locator, typed: str) -> None:
+    """Look an initiative up in the History tab (by its id, page link or name)."""
+    finder = history.get_by_role("textbox", name="Initiative: its id, the link to its page, or words of its name")
+    finder.fill(typed)
+    finder.press("Enter")
+
+
 def _save_description(page: Page, text: str) -> None:
     form = _form(page, "Edit this initiative")
     form.get_by_role("textbox", name="Description", exact=True).fill(text)
@@ -161,9 +168,7 @@ def test_an_owner_edits_through_the_link_a_moderator_approves_the_diff_then_reve
     assert OLD_TEXT not in _page_text(page)
 
     past = _moderate(page, url, "History")
-    finder = past.get_by_role("textbox", name="Initiative: its id, the link to its page, or words of its name")
-    finder.fill(name)  # found by its name: the only match
-    finder.press("Enter")
+    _find(past, name)  # by its name: the only match
     expect(past.get_by_text("Version to restore")).to_be_visible()
     past.get_by_role("button", name="Restore this version").click()  # the version before the edit
     expect(page.get_by_text(f"Version restored: {name}")).to_be_visible()
@@ -236,3 +241,20 @@ def test_a_report_and_an_event_show_nowhere_before_a_moderator_approves_them(pag
     page.goto(f"{url}/agenda?lang=en")
     expect(page.get_by_text("1 upcoming events", exact=True)).to_be_visible()
     expect(page.get_by_text(event)).to_be_visible()
+
+
+@pytest.mark.parametrize("where", ["edit link", "moderation tabs"])
+def test_the_owner_s_page_and_the_owners_tabs_have_no_serious_accessibility_violation(
+    page: Page, app: App, where: str
+) -> None:
+    """axe-core (tests/axe.py) on the edit link's page and on the moderation page's owners' tabs."""
+    if where == "edit link":
+        _initiative(page, app.url, app.ids[VISITED], app.tokens[VISITED])
+        expect(_form(page, "Edit this initiative")).to_be_visible()
+    else:
+        history = _moderate(page, app.url, "History")
+        _find(history, app.ids[VISITED])
+        expect(history.get_by_text("Version to restore")).to_be_visible()
+    _settled(page)
+    found = [v for v in axe.violations(page) if not v.upstream]
+    assert not found, "\n".join(map(str, found))

@@ -11,6 +11,7 @@ a newer one or waiting beside it. Nothing a visitor sends shows before a moderat
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -99,12 +100,14 @@ def owner_edit(ctx: Any, store: Store, record: Record, token: str) -> None:
     owner_event(ctx, store, record)
 
 
-def event_form(lang: str, store: Store, record: Record, actor: str, kind: str) -> str | None:
+def event_form(
+    lang: str, store: Store, record: Record, actor: str, kind: str, heading: Callable[[str], object] = st.subheader
+) -> str | None:
     """The event form (title, start, end, place, description, link): the stored event's id once it
     is sent and valid, else None (its problems shown). `kind` "owner" holds it for review; a
-    moderator's event is published at once."""
+    moderator's event is published at once. `heading` draws its title at the level the page needs."""
     with st.form(f"{kind}_event_form", clear_on_submit=True):
-        st.subheader(t("owner.event_title", lang))
+        heading(t("owner.event_title", lang))
         title = st.text_input(t("event.title", lang), max_chars=events.LIMITS["title"])
         start = st.text_input(t("event.start", lang), placeholder="2027-05-02 14:00")
         end = st.text_input(t("event.end", lang), placeholder="2027-05-02 17:00")

@@ -195,5 +195,5 @@ def record_history(ctx: PageContext, store: Store, moderator: str) -> None:
         owners.revoke(store, record_id, moderator)
         moderation.done(ctx, "moderate.links_revoked", found[-1].data.get("name"))
     record = store.get(record_id) or {}
-    if initiative_owners.event_form(lang, store, record, moderator, "moderator") is not None:
+    if initiative_owners.event_form(lang, store, record, moderator, "moderator", st.header) is not None:
         moderation.done(ctx, "moderate.event_added", record.get("name"))
