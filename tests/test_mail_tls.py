@@ -76,35 +76,23 @@ def test_mail_goes_over_tls_with_a_login_to_a_server_the_ca_file_trusts(
     assert mail.waiting(stored) == 0
 
 
-@pytest.mark.parametrize("security", ["starttls", "ssl"])
-def test_a_certificate_the_client_does_not_trust_sends_nothing_and_keeps_the_message(
-    request: pytest.FixtureRequest, certificate, stored: Store, security: str
+REFUSED = {
+    "untrusted certificate, STARTTLS": ("starttls", {"smtp_ca_file": None}),  # the system's certificates only
+    "untrusted certificate, SSL": ("ssl", {"smtp_ca_file": None}),
+    "wrong password": ("starttls", {"smtp_password": "not the password"}),
+    "no STARTTLS": ("starttls", {"smtp_security": "none"}),  # the server refuses mail in clear
+}
+
+
+@pytest.mark.parametrize(("security", "change"), list(REFUSED.values()), ids=list(REFUSED))
+def test_a_session_refused_by_the_client_or_the_server_sends_nothing_and_keeps_the_message(
+    request: pytest.FixtureRequest, certificate, stored: Store, security: str, change: dict
 ) -> None:
     inbox, config = _server(request, certificate, security)
-    untrusting = dataclasses.replace(config, smtp_ca_file=None)  # the system's certificates only
-    _queue_edit_link(stored, untrusting)
-    assert mail.deliver(stored, untrusting) == mail.Delivery(0, 1)
+    refused = dataclasses.replace(config, **change)
+    _queue_edit_link(stored, refused)
+    assert mail.deliver(stored, refused) == mail.Delivery(0, 1)
     assert inbox.received == [] and mail.waiting(stored) == 1
-
-
-def test_a_wrong_password_is_refused_over_tls_and_the_message_is_kept(
-    request: pytest.FixtureRequest, certificate, stored: Store
-) -> None:
-    inbox, config = _server(request, certificate, "starttls")
-    wrong = dataclasses.replace(config, smtp_password="not the password")
-    _queue_edit_link(stored, wrong)
-    assert mail.deliver(stored, wrong) == mail.Delivery(0, 1)
-    assert inbox.received == [] and mail.waiting(stored) == 1
-
-
-def test_a_starttls_server_refuses_mail_sent_in_clear(
-    request: pytest.FixtureRequest, certificate, stored: Store
-) -> None:
-    inbox, config = _server(request, certificate, "starttls")
-    in_clear = dataclasses.replace(config, smtp_security="none")
-    _queue_edit_link(stored, in_clear)
-    assert mail.deliver(stored, in_clear) == mail.Delivery(0, 1)
-    assert inbox.received == []
 
 
 def test_a_ca_file_that_does_not_exist_is_a_configuration_error(

@@ -54,13 +54,19 @@ def description_area(app: AppTest):
     return next(a for a in app.text_area if a.label == t("moderate.field_description", "en"))
 
 
-def test_an_owners_edit_waits_and_a_stale_tab_is_refused(config) -> None:
+def two_tabs_the_first_saving(config, text: str) -> tuple[AppTest, AppTest]:
+    """Two tabs open the same edit link; the first saves `text` as the description."""
     with open_store(config) as store:
         token = owners.issue(store, RECORD, "citizen")
-    first, stale = run(_owner, RECORD, token), run(_owner, RECORD, token)
-    description_area(first).input("new text")
+    first, second = run(_owner, RECORD, token), run(_owner, RECORD, token)
+    description_area(first).input(text)
     first.button[0].click().run()
     assert [s.value for s in first.success] == [t("owner.waiting", "en")]
+    return first, second
+
+
+def test_an_owners_edit_waits_and_a_stale_tab_is_refused(config) -> None:
+    _, stale = two_tabs_the_first_saving(config, "new text")
     with open_store(config) as store:
         assert store.get(RECORD)["description"] == "old text"  # the published version stays
         [edit] = review.pending_edits(store)
@@ -73,14 +79,9 @@ def test_an_owners_edit_waits_and_a_stale_tab_is_refused(config) -> None:
 
 
 def test_a_second_tab_opened_before_the_first_saved_is_refused_before_any_approval(config) -> None:
-    with open_store(config) as store:
-        token = owners.issue(store, RECORD, "citizen")
-    first, second = run(_owner, RECORD, token), run(_owner, RECORD, token)
-    description_area(first).input("first tab")
-    first.button[0].click().run()
+    _, second = two_tabs_the_first_saving(config, "first tab")
     description_area(second).input("second tab")
     second.button[0].click().run()
-    assert [s.value for s in first.success] == [t("owner.waiting", "en")]
     assert [e.value for e in second.error] == [t("owner.conflict", "en")] and not second.success
     with open_store(config) as store:
         assert [[c.after for c in edit.changes] for edit in review.pending_edits(store)] == [["first tab"]]
