@@ -18,6 +18,7 @@ from tests.test_store import make_records
 from ui import moderation
 
 RECORD = stable_id("test", "key-0")
+VERSION = t("moderate.history_version", "en")  # the history table's first column
 YEAR = 2099
 
 
@@ -128,7 +129,7 @@ def test_moderators_see_the_diff_and_approve_it(config) -> None:
         review.propose_edit(store, RECORD, {"description": "proposed"}, based_on=2)
     app = run(_queue, "pending_edits", moderator="Bob")
     diff = app.table[0].value
-    assert diff.values.tolist() == [["description", "old text", "proposed"]]
+    assert diff.values.tolist() == [[t("moderate.field_description", "en"), "old text", "proposed"]]
     next(b for b in app.button if b.label == t("moderate.approve", "en")).click().run()
     assert not app.exception
     with open_store(config) as store:
@@ -148,7 +149,7 @@ def test_pending_events_and_grouped_reports_reach_the_queue(config) -> None:
     next(b for b in app.button if b.label == t("moderate.approve", "en")).click().run()
     app = run(_queue, "open_reports", moderator="Bob")
     assert "Moved: 1, Closed: 1" in app.markdown[0].value
-    assert sorted(app.dataframe[0].value["reason"]) == ["now at n° 12", "shut"]
+    assert sorted(app.dataframe[0].value[t("moderate.reports_reason", "en")]) == ["now at n° 12", "shut"]
     with open_store(config) as store:
         assert events.listed(store)["id"].tolist() == [event]
 
@@ -156,10 +157,12 @@ def test_pending_events_and_grouped_reports_reach_the_queue(config) -> None:
 def test_the_history_tab_reverts_to_a_version(config) -> None:
     app = run(_queue, "record_history", moderator="Bob")
     app.text_input(key="history_id").input(RECORD).run()
-    assert app.dataframe[0].value["version"].tolist() == [1, 2]
+    assert app.dataframe[0].value[VERSION].tolist() == [1, 2]
     with open_store(config) as store:
         stored_at = [v.at for v in history.versions(store, RECORD)]
-    assert app.dataframe[0].value["at"].tolist() == [format_datetime(at, "en") for at in stored_at]  # Brussels time
+    shown = app.dataframe[0].value
+    assert shown[t("moderate.history_at", "en")].tolist() == [format_datetime(at, "en") for at in stored_at]
+    assert shown[t("moderate.history_changed", "en")].tolist()[-1] == t("moderate.field_description", "en")
     app.selectbox(key="history_version").select(1).run()
     app.button(key="history_revert").click().run()
     with open_store(config) as store:
@@ -170,10 +173,10 @@ def test_the_history_tab_reverts_to_a_version(config) -> None:
 def test_the_history_tab_finds_an_initiative_by_its_page_link_or_words_of_its_name(config) -> None:
     app = run(_queue, "record_history", moderator="Bob")
     app.text_input(key="history_id").input(f"https://map.example.org/initiative?lang=fr&id={RECORD}").run()
-    assert app.dataframe[0].value["version"].tolist() == [1, 2]
+    assert app.dataframe[0].value[VERSION].tolist() == [1, 2]
     app.text_input(key="history_id").input("initiative 1").run()  # case and accents aside, one name matches
     assert app.selectbox(key="history_match").options == [f"Initiative 1 · published · {stable_id('test', 'key-1')}"]
-    assert app.dataframe[0].value["version"].tolist() == [1]
+    assert app.dataframe[0].value[VERSION].tolist() == [1]
     app.text_input(key="history_id").input("no such place").run()
     assert [w.value for w in app.warning] == [t("moderate.history_unknown", "en")] and not app.dataframe
 

@@ -160,7 +160,7 @@ def test_an_owner_edits_through_the_link_a_moderator_approves_the_diff_then_reve
 
     edits = _moderate(page, url, "Edits")
     expect(edits.get_by_text(name)).to_be_visible()
-    expect(edits.get_by_role("row", name=f"description {OLD_TEXT} {NEW_TEXT}")).to_be_visible()  # the diff
+    expect(edits.get_by_role("row", name=f"Description {OLD_TEXT} {NEW_TEXT}")).to_be_visible()  # the diff
     edits.get_by_role("button", name="Approve").click()
     expect(page.get_by_text(f"Edit published: {name}")).to_be_visible()
     _initiative(page, url, record_id)
@@ -195,7 +195,7 @@ def test_a_stale_second_tab_s_save_is_refused_with_a_conflict_message(page: Page
     second.close()
     edits = _moderate(page, app.url, "Edits")
     expect(edits.get_by_text(STALE)).to_have_count(1)  # only the first tab's edit waits
-    expect(edits.get_by_role("row", name=f"description {OLD_TEXT} Saved from the first tab.")).to_be_visible()
+    expect(edits.get_by_role("row", name=f"Description {OLD_TEXT} Saved from the first tab.")).to_be_visible()
     assert "Saved from the second tab." not in edits.inner_text()
 
 

@@ -18,16 +18,24 @@ from core.text import fold_series
 from i18n import format_datetime, format_number, t
 from i18n.mail import composer
 from ingest import events, history, owners, reports, review, search
+from ingest.contribute import EDITABLE
 from ingest.store import Store
 from ui import agenda, initiative_owners, moderation
 from ui.contribution import markdown_text
 from ui.page import PageContext
 
 MATCHES_SHOWN = 20
+HISTORY_COLUMNS = ("version", "at", "actor", "kind", "action", "changed")
 
 
 def _text(value: object) -> str:
     return "" if value is None else str(value)
+
+
+def field_label(field: str, lang: str) -> str:
+    """A field's name as the forms label it, in the moderator's language; the point's and places'
+    columns (lon, lat, nis_code...) as stored."""
+    return t(f"moderate.field_{field}", lang) if field in EDITABLE else field
 
 
 def decision(lang: str, yes_key: str, no_key: str, key: str) -> bool | None:
@@ -51,7 +59,7 @@ def pending_edits(ctx: PageContext, store: Store, moderator: str) -> None:
         with st.container(border=True):
             st.markdown(f"**{markdown_text(edit.name)}** · {format_datetime(edit.submitted_at, lang)}")
             diff = pd.DataFrame(
-                [(c.field, _text(c.before), _text(c.after)) for c in edit.changes],
+                [(field_label(c.field, lang), _text(c.before), _text(c.after)) for c in edit.changes],
                 columns=[
                     t("moderate.diff_field", lang),
                     t("moderate.diff_published", lang),
@@ -109,7 +117,8 @@ def open_reports(ctx: PageContext, store: Store, moderator: str) -> None:
                 (t(f"report.kind_{kind}", lang), reason, format_datetime(at, lang))
                 for _, kind, reason, at in entry.reports
             ]
-            st.dataframe(pd.DataFrame(listed, columns=["kind", "reason", "at"]), hide_index=True)
+            columns = [t(f"moderate.reports_{column}", lang) for column in ("kind", "reason", "at")]
+            st.dataframe(pd.DataFrame(listed, columns=columns), hide_index=True)
             resolved = decision(
                 lang, "moderate.reports_resolved", "moderate.reports_dismissed", f"reports_{entry.record_id}"
             )
@@ -173,11 +182,11 @@ def record_history(ctx: PageContext, store: Store, moderator: str) -> None:
                 v.actor,
                 t(f"moderate.actor_{v.actor_kind}", lang),
                 v.action,
-                ", ".join(v.changed),
+                ", ".join(field_label(field, lang) for field in v.changed),
             )
             for v in found
         ],
-        columns=["version", "at", "actor", "kind", "action", "changed"],
+        columns=[t(f"moderate.history_{column}", lang) for column in HISTORY_COLUMNS],
     )
     st.dataframe(table, hide_index=True)
     numbers = [v.number for v in found]
