@@ -25,11 +25,12 @@ i18n/locales/%/LC_MESSAGES/messages.mo: i18n/locales/%/LC_MESSAGES/messages.po |
 	$(VENV)/bin/pybabel compile --statistics -l $* -i $< -o $@
 
 # The tests drive a real browser and a real PostGIS server: Debian's chromium and PostgreSQL 15 + PostGIS;
-# `make cluster` and its test put Debian's nginx in front of the replicas.
-SYSTEM_PACKAGES := chromium postgresql-15 postgresql-15-postgis-3 nginx
+# `make cluster` and its test put Debian's nginx in front of the replicas; the mail tests make their
+# TLS certificate with openssl.
+SYSTEM_PACKAGES := chromium postgresql-15 postgresql-15-postgis-3 nginx openssl
 system-deps:
 	@if command -v chromium >/dev/null && test -f /usr/share/postgresql/15/extension/postgis.control \
-		&& test -x /usr/sbin/nginx; then :; else \
+		&& test -x /usr/sbin/nginx && command -v openssl >/dev/null; then :; else \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSTEM_PACKAGES); \
 	fi
