@@ -5,7 +5,9 @@ own server (st.App), with what the maps need beside the pages:
 - the read-only GeoJSON API, the Atom feeds, the embeddable map and the initiative pages (web/);
 - the caches filled when the server starts: the first visitor after a restart would otherwise
   wait for the map of every initiative and the statistics to be built (several seconds at 10,000
-  initiatives).
+  initiatives);
+- the mail outbox sent every `BIM_MAIL_INTERVAL_S` while mail is on, so edit links, outcomes and
+  relayed messages leave without a cron job (replicas share the outbox: a message is sent once).
 """
 
 from __future__ import annotations
@@ -42,11 +44,30 @@ def warm_caches() -> None:
     LOG.info("caches warmed in %.1f s", time.perf_counter() - started)
 
 
+def send_mail(stop: threading.Event) -> None:
+    """Send the outbox's due messages every `mail_interval_s` until `stop` (ingest.mail retries failures)."""
+    from ingest import mail
+    from ui import data
+
+    config = settings.load()
+    if not config.mail_enabled or config.mail_interval_s <= 0:
+        return
+    while not stop.wait(config.mail_interval_s):
+        try:
+            mail.deliver(data.store(config.database_url), config)
+        except BimError as exc:  # the store is unreachable: the next round tries again
+            LOG.warning("mail not sent this round: %s", exc)
+
+
 @asynccontextmanager
 async def lifespan(_app: st.App) -> AsyncIterator[None]:
-    """Warm the caches beside the server, which answers at once (a visitor meanwhile shares the work)."""
+    """Warm the caches beside the server, which answers at once (a visitor meanwhile shares the work),
+    and send the mail outbox while the server runs."""
+    stop = threading.Event()
     threading.Thread(target=warm_caches, name="warm-caches", daemon=True).start()
+    threading.Thread(target=send_mail, args=(stop,), name="send-mail", daemon=True).start()
     yield
+    stop.set()
 
 
 app = st.App(

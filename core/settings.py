@@ -57,6 +57,7 @@ class Settings:
     smtp_sender: str = ""
     smtp_timeout_s: float = 30.0
     smtp_ca_file: Path | None = None  # PEM certificates to trust instead of the system's (a private CA)
+    mail_interval_s: float = 30.0  # how often the app sends the outbox; 0: never (cron runs `ingest mail`)
     messages_per_hour: int = 5
     reports_per_hour: int = 10
 
@@ -140,6 +141,7 @@ def load() -> Settings:
         smtp_sender=_env("BIM_SMTP_SENDER"),
         smtp_timeout_s=float(_env("BIM_SMTP_TIMEOUT_S", "30")),
         smtp_ca_file=_smtp_ca_file(_env("BIM_SMTP_CA_FILE")),
+        mail_interval_s=float(_env("BIM_MAIL_INTERVAL_S", "30")),
         messages_per_hour=int(_env("BIM_MESSAGES_PER_HOUR", "5")),
         reports_per_hour=int(_env("BIM_REPORTS_PER_HOUR", "10")),
         api_requests_per_minute=int(_env("BIM_API_REQUESTS_PER_MINUTE", "300")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,8 +18,10 @@ from core.errors import SubmissionError
 from core.settings import Settings
 from i18n.mail import composer
 from ingest import contact, export, history, mail, owners
-from ingest.store import Store, stable_id
+from ingest.store import Store, open_store, stable_id
 from tests import smtp_server
+from tests.app_server import running_app
+from tests.sample_initiatives import app_environment
 from tests.test_store import make_records
 
 RECORD = stable_id("test", "key-0")
@@ -213,3 +216,28 @@ def test_the_smtp_password_comes_from_the_environment_else_streamlit_secrets(
     monkeypatch.setenv("BIM_SMTP_SECURITY", "tls")
     with pytest.raises(ConfigurationError, match="BIM_SMTP_SECURITY='tls': use starttls, ssl or none"):
         settings.load()
+
+
+def test_the_running_app_sends_the_outbox_without_a_cron(
+    built_settings: Settings, tmp_path: Path, inbox: smtp_server.Inbox
+) -> None:
+    config = dataclasses.replace(built_settings, database_url=f"sqlite:///{tmp_path / 'initiatives.sqlite'}")
+    with open_store(config) as store:
+        store.upsert(make_records(1))
+        owners.send_edit_link(store, dataclasses.replace(config, smtp_host="x", smtp_sender="y"), compose, RECORD)
+        assert mail.waiting(store) == 1
+    environment = {
+        **app_environment(config),
+        "BIM_SMTP_HOST": "127.0.0.1",
+        "BIM_SMTP_PORT": str(inbox.port),  # type: ignore[attr-defined]
+        "BIM_SMTP_SECURITY": "none",
+        "BIM_SMTP_SENDER": "map@example.org",
+        "BIM_MAIL_INTERVAL_S": "0.5",
+    }
+    with running_app(environment, tmp_path / "app.log"):
+        deadline = time.monotonic() + 60
+        while not inbox.received and time.monotonic() < deadline:
+            time.sleep(0.2)
+    assert [recipients for _, recipients, _ in inbox.received] == [[CONTACT]]
+    with open_store(config) as store:
+        assert mail.waiting(store) == 0
