@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from i18n import format_number, t
+from i18n import t, tn
 from ui import agenda, components, data, page
 
 ctx = page.start("agenda.title")
@@ -18,6 +18,6 @@ category_filter.draw(left, t("map.filter_categories", lang))
 commune_filter.draw(right, t("map.filter_communes", lang))
 with ctx.guard():
     listed = agenda.upcoming(data.store(ctx.config.database_url), commune_filter.chosen(), category_filter.chosen())
-st.markdown(t("agenda.count", lang, n=format_number(len(listed), lang)))
+st.markdown(tn("agenda.count", len(listed), lang))
 agenda.downloads(listed, lang)
 agenda.event_list(listed, lang)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from i18n import format_number, t
+from i18n import format_number, t, tn
 from ui import components, data, maps, page
 from web import embed, urls
 
@@ -38,7 +38,7 @@ text_filter.draw(right, t("map.filter_text", lang), help=t("map.filter_text_help
 filters.markdown(t("map.count", lang, shown=format_number(len(shown), lang), total=format_number(total, lang)))
 unplaced = int((shown["lat"].isna() | shown["lon"].isna()).sum())
 if unplaced:
-    st.caption(t("map.unplaced", lang, n=format_number(unplaced, lang)))
+    st.caption(tn("map.unplaced", unplaced, lang))
 components.category_legend(lang)
 st.caption(" · ".join([*layers.reference.metadata.get("attribution", []), t("data.osm_line", lang)]))
 

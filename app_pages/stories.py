@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from i18n import category_label, commune_name, format_number, t
+from i18n import category_label, commune_name, format_number, t, tn
 from ui import components, data, page, pictures, safe, state
 
 PAGE_SIZE = 10
@@ -42,10 +42,10 @@ state.write_param("stories_page", lang, "page")
 first = (page_number - 1) * PAGE_SIZE
 shown = told.iloc[first : first + PAGE_SIZE]
 st.markdown(
-    t(
+    tn(
         "stories.count",
+        len(told),
         lang,
-        n=format_number(len(told), lang),
         first=format_number(first + 1, lang),
         last=format_number(first + len(shown), lang),
     )

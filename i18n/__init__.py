@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import functools
 
+from babel import Locale
+from babel.plural import PluralRule
+
 from core.taxonomy import CATEGORIES
 from geo.reference import commune_names as _commune_table
 from i18n.catalogs import compiled, po_path
 from i18n.formats import format_date, format_datetime, format_number, format_percent, metric_value
-from i18n.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, known
+from i18n.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, LOCALES, known
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -30,6 +33,7 @@ __all__ = [
     "format_percent",
     "metric_value",
     "t",
+    "tn",
 ]
 
 
@@ -44,6 +48,19 @@ def t(key: str, lang: str, **values: object) -> str:
     if text is None:
         raise KeyError(f"no message {key!r} in {po_path(DEFAULT_LANGUAGE)}")
     return text.format(**values) if values else text
+
+
+def tn(key: str, count: int, lang: str, **values: object) -> str:
+    """The message `key.one` or `key.other` for `count`, by CLDR's plural rules of `lang` (French
+    counts 0 and 1 as one, Dutch and English only 1), with `n` the count written in `lang`."""
+    form = _plural_rule(known(lang))(count)
+    chosen = f"{key}.{form}" if form == "one" else f"{key}.other"
+    return t(chosen, lang, n=format_number(count, lang), **values)
+
+
+@functools.cache
+def _plural_rule(lang: str) -> PluralRule:
+    return Locale.parse(LOCALES[lang]).plural_form
 
 
 def category_label(key: str, lang: str) -> str:

@@ -22,6 +22,7 @@ from i18n import (
     metric_value,
     t,
     template,
+    tn,
 )
 from i18n.template import english, placeholders
 
@@ -235,3 +236,25 @@ def test_a_stored_moment_gives_its_day_in_brussels() -> None:
     # 23:30 UTC on 31 March 2026 is already 1 April in Brussels (UTC+2 in summer time).
     assert format_date("2026-03-31T23:30:00+00:00", "en") == "1 April 2026"
     assert format_date("2026-03-31T21:30:00+00:00", "fr") == "31 mars 2026"
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "expected"),
+    [
+        ("fr", 0, "0 événement à venir"),  # French counts zero as one
+        ("fr", 1, "1 événement à venir"),
+        ("fr", 2, "2 événements à venir"),
+        ("nl", 0, "0 komende evenementen"),
+        ("nl", 1, "1 komend evenement"),
+        ("en", 1, "1 upcoming event"),
+        ("en", 1234, "1,234 upcoming events"),
+    ],
+)
+def test_counted_messages_follow_each_languages_plural_rule(lang: str, count: int, expected: str) -> None:
+    assert tn("agenda.count", count, lang) == expected
+
+
+def test_every_counted_message_has_its_other_form() -> None:
+    for lang in LANGUAGES:
+        keys = set(catalogs.compiled(lang))
+        assert {k.removesuffix(".one") + ".other" for k in keys if k.endswith(".one")} <= keys

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import settings
-from i18n import t
+from i18n import t, tn
 from i18n.formats import format_datetime
 from ingest import events, history, mail, owners, reports, review
 from ingest.store import open_store, stable_id
@@ -230,7 +230,7 @@ def test_the_agenda_lists_upcoming_published_events_with_their_downloads(config)
     app.session_state["lang"] = "en"
     app.run()
     assert not app.exception
-    assert app.markdown[0].value == t("agenda.count", "en", n="1")
+    assert app.markdown[0].value == tn("agenda.count", 1, "en")
     html = "".join(h.value for h in app.get("html"))
     assert "Market" in html and "5 September 2099" in html and "Hidden" not in html and "Past" not in html
 

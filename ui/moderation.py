@@ -22,7 +22,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from core.errors import BimError, SubmissionError
 from core.record import PRECISIONS
 from core.taxonomy import CATEGORIES
-from i18n import category_label, commune_name, format_number, t
+from i18n import category_label, commune_name, format_number, t, tn
 from i18n.mail import composer
 from ingest import accounts, contribute, export, gallery, owners, pipeline
 from ingest import moderation as roles
@@ -187,7 +187,7 @@ def queue(ctx: PageContext, store: Store, moderator: Account) -> tuple[Record, p
     if pending.empty:
         st.info(t("moderate.queue_empty", lang))
         return None
-    st.markdown(t("moderate.queue_count", lang, n=format_number(len(pending), lang)))
+    st.markdown(tn("moderate.queue_count", len(pending), lang))
     table = pending.assign(
         duplicates=pending["id"].map(pairs["candidate_id"].value_counts()).fillna(0).astype(int),
         commune=pending["nis_code"].map(lambda code: commune_name(code, lang)),
