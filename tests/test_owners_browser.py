@@ -22,6 +22,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from core import settings
 from core.auth import hash_password
+from i18n import tn
 from ingest import contribute, history, owners
 from ingest.store import open_store
 from tests import axe, test_browser
@@ -219,7 +220,7 @@ def test_a_report_and_an_event_show_nowhere_before_a_moderator_approves_them(pag
     _initiative(page, url, record_id)
     assert reason not in page.content() and event not in page.content()
     page.goto(f"{url}/agenda?lang=en")
-    expect(page.get_by_text("0 upcoming events", exact=True)).to_be_visible()
+    expect(page.get_by_text(tn("agenda.count", 0, "en"), exact=True)).to_be_visible()
     _settled(page)
     assert event not in page.content()
 
@@ -239,7 +240,7 @@ def test_a_report_and_an_event_show_nowhere_before_a_moderator_approves_them(pag
     expect(page.get_by_text(event)).to_be_visible()
     assert reason not in page.content()  # reports are for the moderators only
     page.goto(f"{url}/agenda?lang=en")
-    expect(page.get_by_text("1 upcoming events", exact=True)).to_be_visible()
+    expect(page.get_by_text(tn("agenda.count", 1, "en"), exact=True)).to_be_visible()
     expect(page.get_by_text(event)).to_be_visible()
 
 

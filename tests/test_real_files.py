@@ -64,7 +64,7 @@ def test_a_nom_rue_num_code_postal_file_is_placed_at_its_house_numbers(config: s
 def test_the_summary_names_a_column_the_importer_cannot_use(config: settings.Settings, tmp_path: Path) -> None:
     path = tmp_path / "associations.csv"
     path.write_text(
-        "nom;rue;code_postal;Nummer huis;Horaires\n"
+        "nom;rue;code_postal;Nummer huis;Remarques\n"
         "Comité Walckiers;Rue Walckiers;1030;5;lu-ve\n"
         "Potager Jamblinne;Place de Jamblinne de Meux;1030;19;sa\n",
         encoding="utf-8",
@@ -75,7 +75,7 @@ def test_the_summary_names_a_column_the_importer_cannot_use(config: settings.Set
         "  WARNING column 'Nummer huis': ignored, but its values look like house numbers: use --map HEADER=housenumber"
     )
     assert summary[1] == warning
-    assert "    'Horaires' -> ignored" in summary
+    assert "    'Remarques' -> ignored" in summary
     assert "    'rue' -> street (header)" in summary
     # Placed on the street only while the file had its house numbers: both wait, saying why.
     assert (report.rows["status"] == "pending").all()
