@@ -166,10 +166,11 @@ def test_a_proposed_picture_is_approved_then_shown_upright_with_no_metadata(page
 
 @pytest.fixture(scope="module")
 def shown_id(app: tuple) -> str:
-    """A published initiative with a story and a published picture, stored directly."""
+    """A published initiative with a story, opening hours and a published picture, stored directly."""
     _, config = app
     with open_store(config) as store:
-        [record_id] = store.upsert(make_records(1, source="axe").assign(story="A story to read.")).ids
+        told = make_records(1, source="axe").assign(story="A story to read.", opening_hours="Mo-Fr 09:00-17:00; PH off")
+        [record_id] = store.upsert(told).ids
         caption = pictures.Caption(ALT, CREDIT)
         gallery.attach(store, config, record_id, (camera_jpeg(), "a.jpg"), caption, status="published", actor="t")
     return record_id
@@ -182,6 +183,8 @@ def test_the_initiative_and_stories_pages_pass_axe_and_every_image_has_alt(
     url, _ = app
     page.goto(f"{url}{path}?lang=en&id={shown_id}")
     expect(page.get_by_role("img", name=ALT).first).to_be_visible()
+    if path == "/initiative":
+        expect(page.locator("table.bim-hours th[scope=row]")).to_have_count(7)  # the week of opening hours
     page.wait_for_load_state("networkidle")
     ours = [v for v in axe.violations(page) if not v.upstream]
     assert not ours, "\n".join(map(str, ours))
