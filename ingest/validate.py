@@ -94,7 +94,19 @@ def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
     empty = table[content].isna().all(axis=1) if content else pd.Series(True, index=table.index)
     table = table[~empty].reset_index(drop=True)
     problems = _Problems(table["source_row"])
+    category, readings, lon, lat = _checked_fields(table, problems, raw.crs)
+    status, source_key = _statuses(table, problems, content, "source_key" in raw.frame.columns, lon.notna())
+    records = _records(table, category, lon, lat, status, source_key, source_name, licence)
+    records["status_reason"] = problems.reasons().astype(object)
+    rejections = sorted(problems.rejections, key=lambda r: r.source_row)
+    return Validated(records, rejections, int(empty.sum()), readings)
 
+
+def _checked_fields(
+    table: pd.DataFrame, problems: _Problems, crs: dict[str, str]
+) -> tuple[pd.Series, list[str], pd.Series, pd.Series]:
+    """Each field checked and normalised in `table`; the category, its readings and the coordinates
+    are returned beside it, as the duplicate check reads the values as the file wrote them."""
     table["name"] = _coalesce(table, ("name", "name_fr", "name_nl", "name_en"))
     _apply_limits(table, problems)
     _split_address(table)
@@ -105,63 +117,64 @@ def validate(raw: RawTable, source_name: str, licence: str = "") -> Validated:
     _note_hours(table["opening_hours"], problems)
     table["contact"] = _check_contacts(table["contact"], problems)
     category, readings = _categorise(table["category"], problems)
-    lon, lat = coordinates(table, problems, raw.crs)
+    lon, lat = coordinates(table, problems, crs)
+    return category, readings, lon, lat
 
+
+def _statuses(
+    table: pd.DataFrame, problems: _Problems, content: list[str], explicit_key: bool, placed: pd.Series
+) -> tuple[np.ndarray, pd.Series]:
+    """Each row's status (no name, a duplicate, a repeated id, not placed, else published) and key."""
     no_name = table["name"].isna()
     problems.reject(no_name, "name", "no name (nom/naam/name)")
     duplicate_of = _duplicate_of(table, content)
     is_duplicate = duplicate_of.notna() & ~no_name
     problems.reject(is_duplicate, None, "duplicate of row " + duplicate_of[is_duplicate].astype(int).astype(str))
-    source_key, same_key_as = _source_keys(table, explicit="source_key" in raw.frame.columns)
+    source_key, same_key_as = _source_keys(table, explicit=explicit_key)
     clash = same_key_as.notna() & ~is_duplicate & ~no_name
     problems.reject(clash, None, "same id as row " + same_key_as[clash].astype(int).astype(str))
-
-    placed = lon.notna()
     status = np.select(
         [problems.row_rejected, is_duplicate | clash, ~placed],
         ["rejected", "duplicate", "pending"],
         "published",
     )
     problems.note(~placed & ~no_name & ~is_duplicate & ~clash, "not geocoded", first=True)
-    records = pd.DataFrame(
-        {
-            "name": table["name"],
-            "name_fr": table["name_fr"],
-            "name_nl": table["name_nl"],
-            "name_en": table["name_en"],
-            "description": table["description"],
-            "category": category,
-            "street": table["street"],
-            "housenumber": table["housenumber"],
-            "postcode": table["postcode"],
-            "locality": table["locality"],
-            "lon": lon,
-            "lat": lat,
-            "geocode_source": pd.Series("file", index=table.index, dtype=object).where(
-                pd.Series(placed, index=table.index), None
-            ),
-            "geocode_precision": pd.Series(np.where(placed, "given", "none"), dtype=object),
-            "geocode_score": np.where(placed, 100.0, np.nan),
-            "website": table["website"],
-            "opening_hours": table["opening_hours"],
-            "image_url": table["image_url"],
-            "story": table["story"],
-            "contact": table["contact"],
-            "status": pd.Series(status, dtype=object),
-            "status_reason": problems.reasons(),
-            "source_name": table["source_name"].where(table["source_name"].notna(), source_name),
-            "source_row": table["source_row"].astype("int64"),
-            "source_key": source_key,
-            "licence": table["licence"].where(table["licence"].notna(), licence or None),
-        }
+    return status, source_key
+
+
+def _records(
+    table: pd.DataFrame,
+    category: pd.Series,
+    lon: pd.Series,
+    lat: pd.Series,
+    status: np.ndarray,
+    source_key: pd.Series,
+    source_name: str,
+    licence: str,
+) -> pd.DataFrame:
+    """The records with exactly RECORD_COLUMNS: text as Python str or None, numbers as floats (NaN)
+    and ints; `status_reason` is left for the caller, once every problem is noted."""
+    placed = lon.notna()
+    records = table.reindex(columns=[c for c in RECORD_COLUMNS if c in table.columns])
+    records = records.assign(
+        category=category,
+        lon=lon,
+        lat=lat,
+        geocode_source=pd.Series("file", index=table.index, dtype=object).where(placed, None),
+        geocode_precision=pd.Series(np.where(placed, "given", "none"), index=table.index, dtype=object),
+        geocode_score=np.where(placed, 100.0, np.nan),
+        status=pd.Series(status, index=table.index, dtype=object),
+        source_name=table["source_name"].where(table["source_name"].notna(), source_name),
+        source_row=table["source_row"].astype("int64"),
+        source_key=source_key,
+        licence=table["licence"].where(table["licence"].notna(), licence or None),
     )
-    for column in RECORD_COLUMNS:  # text as Python str or None, numbers as floats (NaN) and ints
+    for column in RECORD_COLUMNS:
         if column not in records:
             records[column] = pd.Series(None, index=records.index, dtype=object)
         elif column not in ("lon", "lat", "geocode_score", "source_row"):
             records[column] = records[column].astype(object).where(records[column].notna(), None)
-    rejections = sorted(problems.rejections, key=lambda r: r.source_row)
-    return Validated(records[list(RECORD_COLUMNS)], rejections, int(empty.sum()), readings)
+    return records[list(RECORD_COLUMNS)]
 
 
 class _Problems:
