@@ -161,9 +161,7 @@ def import_file(
         records = hold_unused(records, raw.report, checked.rejections)
         records = join_regions(records, settings)
         if review:
-            held = records["status"] == "published"
-            records.loc[held, "status"] = "pending"
-            records.loc[held, "status_reason"] = _with(records.loc[held, "status_reason"], AWAITING_REVIEW)
+            records = _held_for_review(records)
     with stages("write"), open_store(settings) as store:
         status = records["status"]
         run = ImportRun(source_name, str(path), int((status == "rejected").sum()), int((status == "pending").sum()))
@@ -181,16 +179,18 @@ def import_file(
     )
     seconds = {**stages.seconds, "total": sum(stages.seconds.values())}
     return ImportReport(
-        path,
-        source_name,
-        dry_run,
-        rows,
-        checked.rejections,
-        checked.skipped_empty,
-        seconds,
-        raw.report,
+        path, source_name, dry_run, rows, checked.rejections, checked.skipped_empty, seconds, raw.report,
         checked.category_readings,
-    )
+    )  # fmt: skip
+
+
+def _held_for_review(records: pd.DataFrame) -> pd.DataFrame:
+    """Rows that would be published wait as pending, for a moderator to approve (uploads)."""
+    held = records["status"] == "published"
+    records = records.copy()
+    records.loc[held, "status"] = "pending"
+    records.loc[held, "status_reason"] = _with(records.loc[held, "status_reason"], AWAITING_REVIEW)
+    return records
 
 
 class _Stages:
