@@ -207,19 +207,14 @@ def _commune_names(gazetteer: Gazetteer, nis: pd.Series) -> pd.Series:
     return nis.map(gazetteer.communes["name_fr"]).fillna("")
 
 
-def _place_on_streets(gazetteer: Gazetteer, rows: pd.DataFrame, chosen: pd.DataFrame, result: pd.DataFrame) -> None:
-    """Fill `result` for the rows whose street was found (the street may still have no position)."""
-    streets = gazetteer.streets
-    at = chosen.index
-    street = chosen["street"].to_numpy()
-    number = chosen["number"].to_numpy()
-    score = chosen["score"].to_numpy().copy()
-
+def _contradictions(gazetteer: Gazetteer, chosen: pd.DataFrame) -> tuple[np.ndarray, list[pd.Series]]:
+    """What the row's postcode or locality says against the street found (a score penalty each), and
+    a street name several communes share with nothing to choose between them: penalties and notes."""
     commune = _commune_names(gazetteer, chosen["nis_code"])
     wrong_pc = chosen["pc_known"] & ~chosen["pc_ok"]
     wrong_loc = chosen["loc_nis"].notna() & ~chosen["loc_ok"]
     unsure = (chosen["n_communes"] > 1) & ~chosen["pc_ok"] & ~chosen["loc_ok"] & ~wrong_pc & ~wrong_loc
-    score -= PENALTY["contradiction"] * (wrong_pc.to_numpy().astype(int) + wrong_loc.to_numpy())
+    penalty = PENALTY["contradiction"] * (wrong_pc.to_numpy().astype(int) + wrong_loc.to_numpy())
     notes = [
         (
             "postcode "
@@ -241,6 +236,19 @@ def _place_on_streets(gazetteer: Gazetteer, rows: pd.DataFrame, chosen: pd.DataF
             "this street name exists in " + chosen["n_communes"].astype(str) + " communes: give a postcode to choose"
         ).where(unsure, ""),
     ]
+    return penalty, notes
+
+
+def _place_on_streets(gazetteer: Gazetteer, rows: pd.DataFrame, chosen: pd.DataFrame, result: pd.DataFrame) -> None:
+    """Fill `result` for the rows whose street was found (the street may still have no position)."""
+    streets = gazetteer.streets
+    at = chosen.index
+    street = chosen["street"].to_numpy()
+    number = chosen["number"].to_numpy()
+    score = chosen["score"].to_numpy().copy()
+
+    penalty, notes = _contradictions(gazetteer, chosen)
+    score -= penalty
 
     x = np.full(len(at), np.nan)
     y = np.full(len(at), np.nan)
