@@ -9,9 +9,12 @@ which every change moves, so an import, approval or edit shows on the next run.
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -78,12 +81,21 @@ class Snapshot:
     revision: int
 
 
+def _snapshot_key(snap: Snapshot) -> tuple[bytes, int]:
+    """A snapshot as the caches key it: its settings' pickle and its revision. Streamlit would hash
+    the dataclass field by field, on every cached call of every run."""
+    return pickle.dumps(snap.config), snap.revision
+
+
+BY_REVISION: dict[str | type[Any], Callable[[Any], Any]] = {Snapshot: _snapshot_key}
+
+
 def snapshot(config: settings.Settings) -> Snapshot:
     """The store as it is now."""
     return Snapshot(config, store(config.database_url).revision())
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, hash_funcs=BY_REVISION, max_entries=4)
 def _published(snap: Snapshot) -> pd.DataFrame:
     return store(snap.config.database_url).read(status="published")
 
@@ -97,7 +109,7 @@ def published(snap: Snapshot) -> pd.DataFrame:
     return _published(snap).copy(deep=False)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_data(show_spinner=False, hash_funcs=BY_REVISION, max_entries=4)
 def published_pictures(snap: Snapshot) -> list[gallery.Picture]:
     """Every published picture of a published initiative (no bytes), newest first."""
     return gallery.published(store(snap.config.database_url))
@@ -113,7 +125,7 @@ def first_pictures(snap: Snapshot) -> dict[str, gallery.Picture]:
     return {p.initiative_id: p for p in published_pictures(snap)}  # newest first: the oldest wins
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_data(show_spinner=False, hash_funcs=BY_REVISION, max_entries=4)
 def picture_listing(snap: Snapshot) -> pd.DataFrame:
     """The published pictures per initiative, as the exports list them (ingest.gallery.listing)."""
     return gallery.listing(store(snap.config.database_url))
@@ -126,7 +138,7 @@ def initiative(snap: Snapshot, record_id: str) -> dict | None:
     return None if found.empty else found.iloc[0].to_dict()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_data(show_spinner=False, hash_funcs=BY_REVISION, max_entries=4)
 def stories(snap: Snapshot) -> pd.DataFrame:
     """The published initiatives that tell a story, the latest change first."""
     records = published(snap)
@@ -134,7 +146,7 @@ def stories(snap: Snapshot) -> pd.DataFrame:
     return told.sort_values(["updated_at", "id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_data(show_spinner=False, hash_funcs=BY_REVISION, max_entries=4)
 def _search_text(snap: Snapshot) -> pd.Series:
     """Per record, the folded text a search looks in (ingest.search)."""
     return search.search_text(published(snap))
@@ -148,7 +160,7 @@ def filtered(snap: Snapshot, categories: list[str], nis_codes: list[str], text: 
     return chosen.copy(deep=False), len(_published(snap))
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, hash_funcs=BY_REVISION, max_entries=32)
 def _filtered(snap: Snapshot, categories: tuple[str, ...], nis_codes: tuple[str, ...], text: str) -> pd.DataFrame:
     records = _published(snap)
     if not (categories or nis_codes or text):
@@ -173,14 +185,14 @@ def _of_categories(records: pd.DataFrame, categories: tuple[str, ...]) -> pd.Dat
     return records[records["category"].isin(categories)] if categories else records
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)  # read-only arrays: no copy per run
+@st.cache_resource(show_spinner=False, hash_funcs=BY_REVISION, max_entries=2)  # read-only arrays: no copy per run
 def initiative_snaps(snap: Snapshot) -> network.Snap:
     """Every published initiative with coordinates snapped to the walking network, once per revision."""
     x, y, _ = coverage.initiative_xy(published(snap))
     return walking_data(snap.config.data_dir).snap(x, y)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)  # read-only arrays: no copy per run
+@st.cache_resource(show_spinner=False, hash_funcs=BY_REVISION, max_entries=8)  # read-only arrays: no copy per run
 def reach(snap: Snapshot, categories: tuple[str, ...]) -> coverage.Reach:
     """Straight-line and walking distances from every residents' point to the initiatives of `categories`."""
     records = published(snap)
@@ -190,7 +202,7 @@ def reach(snap: Snapshot, categories: tuple[str, ...]) -> coverage.Reach:
     return coverage.reach(walking_data(snap.config.data_dir), records[keep], snapped)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, hash_funcs=BY_REVISION, max_entries=16)
 def statistics(snap: Snapshot, categories: tuple[str, ...]) -> gpd.GeoDataFrame:
     """Per-commune coverage statistics of the published initiatives (of `categories`, if any)."""
     records = _of_categories(published(snap), categories)
@@ -199,7 +211,7 @@ def statistics(snap: Snapshot, categories: tuple[str, ...]) -> gpd.GeoDataFrame:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, hash_funcs=BY_REVISION, max_entries=16)
 def commune_report(snap: Snapshot, nis_code: str, measure: str) -> coverage.CommuneReport:
     """One commune's report card by `measure` ("walk" or "straight"), all initiatives counted."""
     built = layers(snap.config.data_dir)
@@ -208,7 +220,7 @@ def commune_report(snap: Snapshot, nis_code: str, measure: str) -> coverage.Comm
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, hash_funcs=BY_REVISION, max_entries=16)
 def service_area(snap: Snapshot, categories: tuple[str, ...]) -> gpd.GeoDataFrame:
     """The walking service area (within each radius) of the initiatives of `categories`, WGS84, for a map."""
     found = reach(snap, categories)
@@ -218,7 +230,7 @@ def service_area(snap: Snapshot, categories: tuple[str, ...]) -> gpd.GeoDataFram
     return display.for_web_map(frame)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)  # read-only: no copy per run
+@st.cache_resource(show_spinner=False, hash_funcs=BY_REVISION, max_entries=2)  # read-only: no copy per run
 def marker_table(snap: Snapshot) -> maps.MarkerTable:
     """The map rows of every published initiative, escaped once."""
     thumbnails = {
@@ -234,7 +246,7 @@ def popup_texts(config: settings.Settings, name: str) -> bytes | None:
     return table.texts if table.name == name else table.extras if table.extras_name == name else None
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, hash_funcs=BY_REVISION, max_entries=32)
 def initiatives_map(
     snap: Snapshot, lang: str, categories: tuple[str, ...], nis_codes: tuple[str, ...], text: str
 ) -> str:
