@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from opening_hours import OpeningHours, State, validate
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
+from core.settings import TIMEZONE as BRUSSELS
+
 COUNTRY = "BE"  # public holidays (`PH`) follow Belgium's calendar
 
 
@@ -41,14 +41,14 @@ def parsed(expression: str) -> OpeningHours | None:
     OpeningHours or None
         None for an empty text or one the syntax does not allow, which the pages then show as given.
     """
-    if not expression.strip() or not validate(expression):
+    if not is_valid(expression):
         return None
     return OpeningHours(expression, timezone=BRUSSELS, country=COUNTRY, auto_country=False, auto_timezone=False)
 
 
 def is_valid(expression: str) -> bool:
-    """Whether `expression` is in the OSM `opening_hours` syntax."""
-    return parsed(expression) is not None
+    """Whether `expression` is in the OSM `opening_hours` syntax (checked without evaluating it)."""
+    return bool(expression.strip()) and validate(expression)
 
 
 def openings(hours: OpeningHours, first_day: date, days: int) -> list[Opening]:

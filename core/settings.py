@@ -11,12 +11,14 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from core.errors import ConfigurationError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 OSM_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+TIMEZONE = ZoneInfo("Europe/Brussels")  # the wall clock of every time the app reads or shows
 
 
 def _env(name: str, default: str = "") -> str:

@@ -15,13 +15,13 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from babel import Locale, dates
 from babel.numbers import NumberPattern, get_plus_sign_symbol
 
+from core.settings import TIMEZONE
 from i18n.languages import LOCALES, known
-
-TIMEZONE = dates.get_timezone("Europe/Brussels")
 
 
 @functools.cache
-def _locale(lang: str) -> Locale:
+def locale(lang: str) -> Locale:
+    """Babel's locale for `lang` (fr_BE, nl_BE, en_GB)."""
     return Locale.parse(LOCALES[known(lang)])
 
 
@@ -31,7 +31,7 @@ def _apply(pattern: NumberPattern, value: float, lang: str, decimals: int, signe
     Rounded half to even on the decimal value, as Babel rounds; what rounds to zero loses its minus
     sign ("0,0", not "-0,0"), and `signed` puts a plus sign before what is above zero.
     """
-    locale = _locale(lang)
+    where = locale(lang)
     fixed = copy.copy(pattern)
     fixed.frac_prec = (decimals, decimals)
     scaled = Decimal(str(value)).scaleb(fixed.scale)
@@ -39,9 +39,9 @@ def _apply(pattern: NumberPattern, value: float, lang: str, decimals: int, signe
     if rounded.is_zero():
         rounded = abs(rounded)
     elif signed and rounded > 0:
-        fixed.prefix = (get_plus_sign_symbol(locale) + fixed.prefix[0], fixed.prefix[1])
+        fixed.prefix = (get_plus_sign_symbol(where) + fixed.prefix[0], fixed.prefix[1])
     fixed.scale = 0
-    return fixed.apply(rounded, locale)
+    return fixed.apply(rounded, where)
 
 
 def format_number(value: float, lang: str, decimals: int = 0, signed: bool = False) -> str:
@@ -49,12 +49,12 @@ def format_number(value: float, lang: str, decimals: int = 0, signed: bool = Fal
 
     `signed` writes a plus sign before a positive value, as a difference is shown (+1,5).
     """
-    return _apply(_locale(lang).decimal_formats[None], value, lang, decimals, signed)
+    return _apply(locale(lang).decimal_formats[None], value, lang, decimals, signed)
 
 
 def format_percent(share: float, lang: str, decimals: int = 1) -> str:
     """A share (0.523) as a percentage in `lang` (52,3 % in French), with `decimals` decimals."""
-    return _apply(_locale(lang).percent_formats[None], share, lang, decimals, signed=False)
+    return _apply(locale(lang).percent_formats[None], share, lang, decimals, signed=False)
 
 
 def format_date(value: date | str, lang: str) -> str:
@@ -66,7 +66,7 @@ def format_date(value: date | str, lang: str) -> str:
         value = _parsed(value)
     if isinstance(value, datetime):
         value = _in_brussels(value).date()
-    return dates.format_date(value, "long", locale=_locale(lang))
+    return dates.format_date(value, "long", locale=locale(lang))
 
 
 def format_datetime(value: datetime | str, lang: str) -> str:
@@ -75,10 +75,13 @@ def format_datetime(value: datetime | str, lang: str) -> str:
     `value` may be an ISO 8601 string, as the store and the build metadata keep them.
     """
     moment = _in_brussels(_parsed(value) if isinstance(value, str) else value)
-    locale = _locale(lang)
-    time_text = dates.format_time(moment, "short", locale=locale)
-    pattern = str(dates.get_datetime_format("long", locale=locale))
-    return pattern.format(time_text, format_date(moment, lang))
+    pattern = str(dates.get_datetime_format("long", locale=locale(lang)))
+    return pattern.format(format_time(moment, lang), format_date(moment, lang))
+
+
+def format_time(moment: datetime, lang: str) -> str:
+    """A wall-clock time to the minute as `lang` writes it (14:05), in the zone `moment` carries."""
+    return dates.format_time(moment, "short", locale=locale(lang))
 
 
 def _parsed(text: str) -> datetime:

@@ -8,16 +8,16 @@ source ("by appointment") are kept as written.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from babel import Locale, dates
+from babel import dates
 from opening_hours import OpeningHours
 
 from core.hours import BRUSSELS, Opening, openings, parsed, state_at
 from i18n import t as _t
-from i18n.languages import LOCALES, known
+from i18n.formats import format_time as _time
+from i18n.formats import locale
 
 WEEK_DAYS = 7
 DAY_PATTERN = "EEEE d MMMM"  # lundi 21 décembre, maandag 21 december, Monday 21 December
@@ -38,15 +38,6 @@ class Week:
 
     now: str
     days: list[Day]
-
-
-@functools.cache
-def _locale(lang: str) -> Locale:
-    return Locale.parse(LOCALES[known(lang)])
-
-
-def _time(moment: datetime | time, lang: str) -> str:
-    return dates.format_time(moment, "short", locale=_locale(lang))
 
 
 def _stretch(opening: Opening, day_start: datetime, lang: str) -> str:
@@ -80,7 +71,7 @@ def _next(moment: datetime, change: datetime, lang: str) -> str:
     at = _time(change, lang)
     if days_ahead == 0:
         return _t("hours.at_time", lang, time=at)
-    day = dates.format_date(change, "EEEE" if days_ahead < WEEK_DAYS else DAY_PATTERN, locale=_locale(lang))
+    day = dates.format_date(change, "EEEE" if days_ahead < WEEK_DAYS else DAY_PATTERN, locale=locale(lang))
     return _t("hours.on_day_at", lang, day=day, time=at)
 
 
@@ -110,6 +101,6 @@ def week(expression: str, lang: str, moment: datetime) -> Week | None:
     days = []
     for offset in range(WEEK_DAYS):
         day = local.date() + timedelta(days=offset)
-        label = dates.format_date(day, DAY_PATTERN, locale=_locale(lang))
+        label = dates.format_date(day, DAY_PATTERN, locale=locale(lang))
         days.append(Day(day, label, _day_hours(found, day, offset == 0, lang)))
     return Week(_now(hours, local, lang), days)

@@ -18,10 +18,10 @@ import pandas as pd
 import sqlalchemy as sa
 
 from core.errors import RecordNotFoundError, StoreError
+from core.settings import TIMEZONE as BRUSSELS
 from core.text import http_url, is_missing
 from ingest.store import ID_NAMESPACE, Store, now_iso
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 LIMITS = {"title": 200, "place": 300, "description": 5000, "url": 2000}
 EVENT_FIELDS = ("title", "start", "end", "place", "description", "url")
